@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import type { Pool } from 'pg';
 import type pg from 'pg';
 import type { Config } from '../../config/schema.js';
 import { createPool, redactUrl, resolveDatabase } from '../../db/connect.js';
 import { embeddedUrl, runningPostmaster, startEmbedded, stopEmbedded } from '../../db/embedded.js';
+import { ensurePartitionsAhead, type PartitionAction } from '../../db/partitions.js';
 import { currentVersion, history, migrate, rollback, type MigrateResult } from '../../db/migrations.js';
 import { RecorderError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -28,7 +30,7 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
     .description('print the full connection URL, password included (for psql and other tools)')
     .action(() => printUrl(ctx));
   db.command('up')
-    .description('start or reuse the database, migrate it to the latest version and leave it running')
+    .description('start or reuse the database, migrate it to the latest version, create partitions ahead and leave it running')
     .action(() => up(ctx));
   db.command('migrate')
     .description('migrate the schema to the latest version, or to --to')
@@ -102,12 +104,18 @@ async function up(ctx: CliContext): Promise<void> {
   const logger = ctx.logger();
   const database = await resolveDatabase(config, logger);
   const pool = createPool(database.url, config, logger);
-  const result = await migrate(pool).finally(() => pool.end());
+  const { result, partitions } = await migrateAndPartition(pool, config).finally(() => pool.end());
   printMigration(result);
+  console.log(`partitions: ${partitions.length} created ahead`);
   const fields: Array<[string, string]> = [['url', redactUrl(database.url)]];
   if (database.embedded) fields.push(['data dir', config.database.embedded.dataDir]);
   fields.push(['connect with', 'psql "$(npm run -s cli -- db url)"']);
   printFields(fields);
+}
+
+async function migrateAndPartition(pool: Pool, config: Config): Promise<{ result: MigrateResult; partitions: PartitionAction[] }> {
+  const result = await migrate(pool);
+  return { result, partitions: await ensurePartitionsAhead(pool, config.partitions.ahead) };
 }
 
 async function runMigration(ctx: CliContext, run: (pool: pg.Pool) => Promise<MigrateResult>): Promise<void> {
