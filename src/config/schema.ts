@@ -45,18 +45,62 @@ const partitions = z.strictObject({
   retentionDays: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), z.number().int().positive().nullable()),
 });
 
+const ms = z.number().int().min(0);
+
 const schwab = z.strictObject({
   appKey: nullableText,
   appSecret: nullableText,
   callbackUrl: z.url(),
   tokenFile: z.string().min(1),
+  /** Schwab's API host; the OAuth, trader and market-data paths hang below it (or the simulator's). */
+  apiBaseUrl: z.url(),
+  requestTimeoutMs: ms,
+  /** Client-side token bucket: Schwab's community-documented 120 requests per minute. */
+  requestsPerMinute: z.number().int().min(1),
+  maxRetries: z.number().int().min(0),
+  /** Refresh the access token when less than this is left. */
+  refreshLeewayMs: ms,
+  /** Warn (log + metric) from this many days before the 7-day refresh token ends. */
+  refreshTokenWarnDays: z.number().min(0),
+});
+
+const symbolList = z.array(z.string().min(1));
+
+const stream = z.strictObject({
+  equities: symbolList,
+  /** Explicit OCC option symbols; the contracts of tracked chains are added to these. */
+  options: symbolList,
+  chartEquities: symbolList,
+  accountActivity: z.boolean(),
+  /** Keys per SUBS/ADD request and keys per service on the connection (Schwab refuses past ~500: code 19). */
+  maxKeysPerRequest: z.number().int().min(1),
+  maxKeysPerService: z.number().int().min(1),
+  /** No frame at all (heartbeats included) for this long: the socket is dead, reconnect. */
+  heartbeatTimeoutMs: ms,
+  /** A subscribed service without data this long while the market is open: reconnect. */
+  dataSilenceTimeoutMs: ms,
+  reconnect: z.strictObject({
+    initialDelayMs: ms,
+    maxDelayMs: ms,
+    /** Connected this long without trouble: the backoff starts again from initialDelayMs. */
+    healthyAfterMs: ms,
+  }),
+});
+
+const simulator = z.strictObject({
+  /** 0 picks a free port. */
+  port: z.number().int().min(0).max(65535),
+  seed: z.number().int(),
+  /** Level-one updates per second across all subscribed keys; 0 = as fast as the socket takes them. */
+  updatesPerSecond: z.number().min(0),
+  heartbeatIntervalMs: ms,
 });
 
 const log = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
-export const configSchema = z.strictObject({ database, partitions, schwab, log });
+export const configSchema = z.strictObject({ database, partitions, schwab, stream, simulator, log });
 
 export type Config = z.infer<typeof configSchema>;
 export type SslMode = Config['database']['ssl']['mode'];

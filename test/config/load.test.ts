@@ -77,7 +77,7 @@ describe('loadConfig', () => {
     expect(config.log.level).toBe('debug');
     expect(config.database.roles.writer.password).toBe('w');
     expect(config.database.roles.reader.password).toBe('r');
-    expect(config.schwab).toEqual({ appKey: 'key', appSecret: 'secret', callbackUrl: 'https://127.0.0.1:9000/cb', tokenFile: path.join(dir, 'tokens.json') });
+    expect(config.schwab).toMatchObject({ appKey: 'key', appSecret: 'secret', callbackUrl: 'https://127.0.0.1:9000/cb', tokenFile: path.join(dir, 'tokens.json') });
   });
 
   it('throws ConfigError naming every bad path and where its value came from', async () => {
