@@ -1,0 +1,69 @@
+// Every Prometheus metric of the recorder, on one registry, named with units per Prometheus conventions.
+// Labels stay low-cardinality: a service, a table, an endpoint name, a reason — never a symbol or an account.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+const on = { registers: [registry] };
+
+// ---- auth
+export const tokenExpiry = new Gauge({
+  name: 'schwab_token_expiry_timestamp_seconds', help: 'When the current token ends (unix seconds), by token kind',
+  labelNames: ['token'] as const, ...on,
+});
+export const tokenRefreshes = new Counter({
+  name: 'schwab_token_refreshes_total', help: 'Access-token refreshes, by result', labelNames: ['result'] as const, ...on,
+});
+export const refreshTokenWarning = new Gauge({
+  name: 'schwab_refresh_token_expiring', help: '1 while the 7-day refresh token is within the warning window: a human must log in again', ...on,
+});
+
+// ---- REST
+export const restDuration = new Histogram({
+  name: 'schwab_rest_request_duration_seconds', help: 'REST request duration, by endpoint and HTTP status class',
+  labelNames: ['endpoint', 'status'] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], ...on,
+});
+export const restRetries = new Counter({
+  name: 'schwab_rest_retries_total', help: 'REST retries, by endpoint and reason (429, 5xx, network, timeout, 401)',
+  labelNames: ['endpoint', 'reason'] as const, ...on,
+});
+
+// ---- streamer
+export const streamConnected = new Gauge({
+  name: 'schwab_stream_connected', help: '1 while the streamer socket is open and logged in', ...on,
+});
+export const streamReconnects = new Counter({
+  name: 'schwab_stream_reconnects_total', help: 'Streamer reconnects, by reason', labelNames: ['reason'] as const, ...on,
+});
+export const streamFrames = new Counter({
+  name: 'schwab_stream_frames_received_total', help: 'Streamer frames received, by kind (data service, response, notify, invalid)',
+  labelNames: ['kind'] as const, ...on,
+});
+export const streamBytes = new Counter({
+  name: 'schwab_stream_received_bytes_total', help: 'Streamer bytes received', ...on,
+});
+export const streamLastHeartbeat = new Gauge({
+  name: 'schwab_stream_last_heartbeat_timestamp_seconds', help: 'When the last heartbeat arrived (unix seconds)', ...on,
+});
+export const streamLastData = new Gauge({
+  name: 'schwab_stream_last_data_timestamp_seconds', help: 'When the last data frame of a service arrived (unix seconds)',
+  labelNames: ['service'] as const, ...on,
+});
+export const streamSubscribedKeys = new Gauge({
+  name: 'schwab_stream_subscribed_keys', help: 'Keys subscribed and acknowledged, by service', labelNames: ['service'] as const, ...on,
+});
+export const streamResponses = new Counter({
+  name: 'schwab_stream_responses_total', help: 'Streamer responses, by service, command and code',
+  labelNames: ['service', 'command', 'code'] as const, ...on,
+});
+
+// ---- decode
+export const decodeUnknown = new Counter({
+  name: 'recorder_decode_unknown_total', help: 'Unknown streamer fields or services seen (kept in the recording), by service and kind',
+  labelNames: ['service', 'kind'] as const, ...on,
+});
+export const decodeRejected = new Counter({
+  name: 'recorder_decode_rejected_total', help: 'Frames or items that failed decoding and were quarantined, by table and reason',
+  labelNames: ['table', 'reason'] as const, ...on,
+});
