@@ -7,7 +7,10 @@ export type ErrorCode =
   | 'USAGE'
   | 'EMBEDDED_PG_FAILED'
   | 'MIGRATIONS_INVALID'
-  | 'MIGRATION_FAILED';
+  | 'MIGRATION_FAILED'
+  | 'AUTH_REFRESH_EXPIRED'
+  | 'SCHWAB_BODY_INVALID'
+  | 'STREAM_MAX_CONNECTIONS';
 
 export class RecorderError extends Error {
   readonly code: ErrorCode;
