@@ -1,0 +1,131 @@
+// Reads a recording — a folder of segments or a single file, `.ndjson` or `.ndjson.gz` — as a stream of lines.
+// Damage (a torn last line after a crash, a truncated gzip segment, a line that is not JSON) is reported and skipped:
+// everything up to it is delivered.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { DataLine, MetaLine } from './format.js';
+import { segmentNumber } from './format.js';
+
+export interface Damage {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface ReadOptions {
+  /** Lines with seq <= this are skipped without being parsed in full. */
+  afterSeq?: number;
+  onDamage?: (damage: Damage) => void;
+  /** Lines of a `type` this reader does not know (the format may grow). */
+  onUnknown?: (type: string, file: string, line: number) => void;
+}
+
+export type RecordingLine = DataLine | MetaLine;
+
+const KNOWN_TYPES = new Set(['meta', 'ws', 'ws-text', 'rest', 'event']);
+
+/** The segment files of a recording folder in order (a plain file wins over its .gz twin mid-compression). */
+export async function segmentFiles(target: string): Promise<string[]> {
+  if (!(await stat(target)).isDirectory()) return [target];
+  const bySegment = new Map<number, string>();
+  for (const name of (await readdir(target)).sort()) {
+    const n = segmentNumber(name);
+    if (n !== null && !(bySegment.get(n)?.endsWith('.ndjson'))) bySegment.set(n, name);
+  }
+  return [...bySegment.entries()].sort((a, b) => a[0] - b[0]).map(([, name]) => path.join(target, name));
+}
+
+/** Every line of the recording in order. */
+export async function* readRecording(target: string, options: ReadOptions = {}): AsyncGenerator<RecordingLine> {
+  for (const file of await segmentFiles(target)) yield* readSegment(file, options);
+}
+
+async function* readSegment(file: string, options: ReadOptions): AsyncGenerator<RecordingLine> {
+  const source = createReadStream(file);
+  const stream: Readable = file.endsWith('.gz') ? source.pipe(createGunzip()) : source;
+  let streamError: Error | null = null;
+  stream.on('error', (error) => { streamError = error; });
+  source.on('error', (error) => { streamError = error; });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let number = 0;
+  let held: string | null = null; // the previous line: the last one is judged differently (it may be torn)
+  try {
+    for await (const text of lines) {
+      number += 1;
+      if (held !== null) {
+        const line = parseLine(held, file, number - 1, false, options);
+        if (line) yield line;
+      }
+      held = text;
+    }
+  } catch (error) {
+    streamError ??= error as Error;
+  } finally {
+    // A consumer that stops early (break) must not leave the file open.
+    lines.close();
+    source.destroy();
+  }
+  if (held !== null) {
+    const line = parseLine(held, file, number, true, options);
+    if (line) yield line;
+  }
+  if (streamError) {
+    options.onDamage?.({ file, line: number, reason: `segment unreadable after line ${number}: ${(streamError as Error).message}` });
+  }
+}
+
+function parseLine(text: string, file: string, number: number, last: boolean, options: ReadOptions): RecordingLine | null {
+  if (text.trim() === '') return null;
+  if (options.afterSeq !== undefined) {
+    const seq = /^\{"seq":(\d+),/.exec(text);
+    if (seq && Number(seq[1]) <= options.afterSeq) return null;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    options.onDamage?.({ file, line: number, reason: last ? 'torn last line (the writer stopped mid-line); skipped' : 'not valid JSON; skipped' });
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
+    options.onDamage?.({ file, line: number, reason: 'not a recording line (no "type"); skipped' });
+    return null;
+  }
+  const line = value as RecordingLine;
+  if (!KNOWN_TYPES.has(line.type)) {
+    options.onUnknown?.(line.type, file, number);
+    return null;
+  }
+  if (line.type !== 'meta' && options.afterSeq !== undefined && line.seq <= options.afterSeq) return null;
+  return line;
+}
+
+/** The highest seq in a recording (0 when it holds none): what a continued recording numbers from. */
+export async function lastSeqOf(target: string): Promise<number> {
+  // Only the newest segments need reading: seq increases through the recording.
+  for (const file of (await segmentFiles(target)).reverse()) {
+    let last = 0;
+    for await (const line of readSegment(file, {})) if (line.type !== 'meta' && line.seq > last) last = line.seq;
+    if (last > 0) return last;
+  }
+  return 0;
+}
+
+/**
+ * A recording's id: from its first meta line, or for a hand-made file without one, a hash of its content — so a
+ * second replay of the same file finds the checkpoint of the first.
+ */
+export async function recordingIdentity(target: string): Promise<string> {
+  for await (const line of readRecording(target)) {
+    if (line.type === 'meta') return line.recording;
+    break;
+  }
+  const hash = createHash('sha256');
+  for (const file of await segmentFiles(target)) for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return `file-${hash.digest('hex').slice(0, 16)}`;
+}

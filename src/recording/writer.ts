@@ -1,0 +1,173 @@
+// Appends captured lines to a recording folder: segments rotate by size and age, closed segments are gzipped in
+// the background, and sync() makes everything appended so far durable (fdatasync) — the flush calls it before
+// each commit, so nothing in the database is ever newer than the journal.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { DateTime } from 'luxon';
+import type { Logger } from '../log/logger.js';
+import { FORMAT, eventLine, restLine, segmentName, segmentNumber, wsLine } from './format.js';
+import { lastSeqOf } from './reader.js';
+
+export interface RecordingWriterOptions {
+  /** The recordings root; the recording is the folder `<dir>/<id>/`. */
+  dir: string;
+  /** Continue this recording (a new segment after its last); default: start a new one. */
+  recordingId?: string;
+  segmentMaxBytes: number;
+  segmentMaxAgeMs: number;
+  gzipClosedSegments: boolean;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Pending lines are written out once they reach this size, without waiting for sync(). */
+const WRITE_THRESHOLD_BYTES = 1 << 20;
+
+export class RecordingWriter {
+  private file!: FileHandle;
+  private segment = 0;
+  private segmentBytes = 0;
+  private segmentStartedAt = 0;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private writes: Promise<void> = Promise.resolve();
+  private syncing: Promise<number> = Promise.resolve(0);
+  private compressions: Promise<void>[] = [];
+  private seq = 0;
+  private durableSeq = 0;
+  private bytesTotal = 0;
+
+  private constructor(readonly id: string, readonly folder: string, private readonly options: RecordingWriterOptions) {}
+
+  static async open(options: RecordingWriterOptions): Promise<RecordingWriter> {
+    const now = options.now ?? Date.now;
+    const id = options.recordingId ?? newRecordingId(now());
+    const folder = path.join(options.dir, id);
+    await mkdir(folder, { recursive: true });
+    const writer = new RecordingWriter(id, folder, options);
+    const previous = await existingSegments(folder);
+    writer.seq = previous.length > 0 ? await lastSeqOf(folder) : 0;
+    writer.durableSeq = writer.seq;
+    if (options.gzipClosedSegments) for (const name of previous.filter((n) => n.endsWith('.ndjson'))) writer.compress(name);
+    await writer.openSegment((segmentNumber(previous.at(-1) ?? '') ?? 0) + 1);
+    return writer;
+  }
+
+  /** The last sequence number handed out. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** The last sequence number known to be on disk. */
+  get syncedSeq(): number {
+    return this.durableSeq;
+  }
+
+  get bytesWritten(): number {
+    return this.bytesTotal;
+  }
+
+  appendWs(text: string, frame: unknown, parsed: unknown, ts: number): number {
+    return this.push(wsLine(this.seq + 1, ts, text, frame, parsed));
+  }
+
+  appendRest(response: { method: string; path: string; status: number; body: unknown }, ts: number): number {
+    return this.push(restLine(this.seq + 1, ts, response));
+  }
+
+  appendEvent(event: string, detail: Record<string, unknown>, ts: number): number {
+    return this.push(eventLine(this.seq + 1, ts, event, detail));
+  }
+
+  /** Writes and fdatasyncs everything appended so far; resolves with the last seq now durable. */
+  sync(): Promise<number> {
+    this.syncing = this.syncing.catch(() => 0).then(() => this.syncNow());
+    return this.syncing;
+  }
+
+  private async syncNow(): Promise<number> {
+    this.writePending();
+    const upTo = this.seq;
+    const file = this.file;
+    this.writes = this.writes.then(() => file.datasync());
+    await this.writes;
+    this.durableSeq = Math.max(this.durableSeq, upTo);
+    if (this.rotationDue()) await this.rotate();
+    return this.durableSeq;
+  }
+
+  async close(): Promise<void> {
+    await this.sync();
+    await this.file.close();
+    if (this.options.gzipClosedSegments) this.compress(segmentName(this.segment));
+    await Promise.all(this.compressions);
+  }
+
+  private push(line: string): number {
+    this.seq += 1;
+    this.pending.push(line);
+    this.pendingBytes += line.length + 1;
+    if (this.pendingBytes >= WRITE_THRESHOLD_BYTES) this.writePending();
+    return this.seq;
+  }
+
+  private writePending(): void {
+    if (this.pending.length === 0) return;
+    const chunk = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const file = this.file;
+    const bytes = Buffer.byteLength(chunk);
+    this.segmentBytes += bytes;
+    this.bytesTotal += bytes;
+    this.writes = this.writes.then(async () => { await file.write(chunk); });
+  }
+
+  private rotationDue(): boolean {
+    const age = (this.options.now ?? Date.now)() - this.segmentStartedAt;
+    return this.segmentBytes >= this.options.segmentMaxBytes || age >= this.options.segmentMaxAgeMs;
+  }
+
+  private async rotate(): Promise<void> {
+    await this.writes;
+    await this.file.close();
+    const closed = segmentName(this.segment);
+    await this.openSegment(this.segment + 1);
+    if (this.options.gzipClosedSegments) this.compress(closed);
+  }
+
+  private async openSegment(segment: number): Promise<void> {
+    const now = (this.options.now ?? Date.now)();
+    this.segment = segment;
+    this.file = await open(path.join(this.folder, segmentName(segment)), 'a');
+    this.segmentStartedAt = now;
+    this.segmentBytes = 0;
+    const meta = { type: 'meta', format: FORMAT, recording: this.id, segment, startedAt: new Date(now).toISOString(), firstSeq: this.seq + 1 };
+    this.pending.unshift(JSON.stringify(meta));
+    this.writePending();
+  }
+
+  /** gzip to a temp name, rename, then remove the plain file: at every instant one complete copy exists. */
+  private compress(name: string): void {
+    const source = path.join(this.folder, name);
+    const target = `${source}.gz`;
+    const job = pipeline(createReadStream(source), createGzip(), createWriteStream(`${target}.tmp`))
+      .then(() => rename(`${target}.tmp`, target))
+      .then(() => unlink(source))
+      .catch((error: unknown) => this.options.logger.warn({ err: error, segment: name }, 'could not compress a closed segment; it stays uncompressed'));
+    this.compressions.push(job);
+  }
+}
+
+export function newRecordingId(now: number): string {
+  return `${DateTime.fromMillis(now, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'")}-${randomBytes(3).toString('hex')}`;
+}
+
+async function existingSegments(folder: string): Promise<string[]> {
+  const names = await readdir(folder);
+  return names.filter((n) => segmentNumber(n) !== null).sort();
+}
