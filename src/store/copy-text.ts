@@ -1,0 +1,67 @@
+// Encodes rows in PostgreSQL's COPY text format (one line per row, tab between columns, \N for NULL, backslash
+// escapes for backslash, tab, newline and carriage return). This is the hot path of every flush: one encoder
+// function per column type is chosen once per table, and strings are scanned before any replace.
+import type { CellValue, ColumnSpec, ColumnType, Row } from '../decode/tables.js';
+
+type CellEncoder = (value: CellValue) => string;
+
+const NULL = '\\N';
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/** COPY-escapes one text value. */
+export function escapeCopy(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  let out = '';
+  for (const ch of text) {
+    switch (ch) {
+      case '\\': out += '\\\\'; break;
+      case '\t': out += '\\t'; break;
+      case '\n': out += '\\n'; break;
+      case '\r': out += '\\r'; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+/** An array literal element, always quoted so commas, braces, spaces, empty strings and "NULL" stay text. */
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  return `"${String(value).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+const ENCODERS: Record<ColumnType, CellEncoder> = {
+  float8: (v) => (typeof v === 'number' ? String(v) : NULL),
+  numeric: (v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : NULL),
+  int4: (v) => (typeof v === 'number' ? String(Math.trunc(v)) : NULL),
+  int8: (v) => (typeof v === 'number' ? String(Math.trunc(v)) : NULL),
+  bool: (v) => (v === true ? 't' : v === false ? 'f' : NULL),
+  text: (v) => (typeof v === 'string' ? escapeCopy(v) : NULL),
+  date: (v) => (typeof v === 'string' ? v : NULL),
+  timestamptz: (v) => (typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : NULL),
+  jsonb: (v) => (v === null || v === undefined ? NULL : escapeCopy(JSON.stringify(v))),
+  'text[]': (v) => (Array.isArray(v) ? escapeCopy(`{${v.map(arrayElement).join(',')}}`) : NULL),
+};
+
+/** The COPY text payload for `rows` over `columns`, every line ending in a newline. */
+export function encodeCopyText(columns: readonly ColumnSpec[], rows: readonly Row[]): string {
+  const names = columns.map((c) => c.name);
+  const encoders = columns.map((c) => ENCODERS[c.type]);
+  const lines = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    let line = encoders[0]!(row[names[0]!] ?? null);
+    for (let c = 1; c < names.length; c++) line += `\t${encoders[c]!(row[names[c]!] ?? null)}`;
+    lines[r] = line;
+  }
+  return rows.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** `COPY table (col, ...) FROM STDIN` for these columns. */
+export function copyStatement(table: string, columns: readonly ColumnSpec[]): string {
+  return `COPY ${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
