@@ -176,10 +176,12 @@ CREATE INDEX idx_rejected_rows_time ON rejected_rows (rejected_at);
 CREATE INDEX idx_rejected_rows_position ON rejected_rows (recording_id, seq);
 
 -- One row per recording: the last sequence number whose rows are committed. Updated in the same transaction
--- as the rows, so it is the exactly-once mark.
+-- as the rows, so it is the exactly-once mark. decode_from_seq is where re-decoding must start to rebuild the
+-- decoder's merge state as of last_seq (the last reconnect before it): a restart reads from there, not from seq 1.
 CREATE TABLE recording_checkpoints (
     recording_id      TEXT PRIMARY KEY,
     last_seq          BIGINT NOT NULL,
+    decode_from_seq   BIGINT NOT NULL DEFAULT 0,
     last_received_at  TIMESTAMPTZ,
     created_at        TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     updated_at        TIMESTAMPTZ NOT NULL DEFAULT NOW()

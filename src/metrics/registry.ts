@@ -67,3 +67,39 @@ export const decodeRejected = new Counter({
   name: 'recorder_decode_rejected_total', help: 'Frames or items that failed decoding and were quarantined, by table and reason',
   labelNames: ['table', 'reason'] as const, ...on,
 });
+
+// ---- pipeline: buffers, flush, checkpoint
+export const rowsWritten = new Counter({
+  name: 'recorder_rows_written_total', help: 'Rows committed to PostgreSQL, by table', labelNames: ['table'] as const, ...on,
+});
+export const rowsRejected = new Counter({
+  name: 'recorder_rows_rejected_total', help: 'Rows or frames quarantined in rejected_rows, by table and reason class (decode, or a SQLSTATE class)',
+  labelNames: ['table', 'reason'] as const, ...on,
+});
+export const flushDuration = new Histogram({
+  name: 'recorder_flush_duration_seconds', help: 'Duration of one flush transaction (partitions, COPY per table, checkpoint, commit)',
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], ...on,
+});
+export const flushBatchRows = new Histogram({
+  name: 'recorder_flush_batch_rows', help: 'Rows per flush', buckets: [1, 10, 100, 1000, 5000, 10000, 25000, 50000, 100000], ...on,
+});
+export const flushFailures = new Counter({
+  name: 'recorder_flush_failures_total', help: 'Flushes that failed for a reason other than the data (database down, connection lost)', ...on,
+});
+export const receiveToCommit = new Histogram({
+  name: 'recorder_receive_to_commit_seconds', help: 'From the capture of the oldest row in a batch to its commit',
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], ...on,
+});
+export const bufferedRows = new Gauge({ name: 'recorder_buffered_rows', help: 'Rows in memory waiting for a flush', ...on });
+export const bufferMaxRows = new Gauge({ name: 'recorder_buffer_max_rows', help: 'Rows the buffers may hold before shedding to catch-up', ...on });
+export const bufferedBytes = new Gauge({ name: 'recorder_buffered_bytes', help: 'Estimated bytes of buffered rows', ...on });
+export const bufferMaxBytes = new Gauge({ name: 'recorder_buffer_max_bytes', help: 'Bytes the buffers may hold before shedding to catch-up', ...on });
+export const recordedSeq = new Gauge({ name: 'recorder_recorded_seq', help: 'Last sequence number journaled to the recording', ...on });
+export const committedSeq = new Gauge({ name: 'recorder_committed_seq', help: 'Last sequence number whose rows are committed (the checkpoint)', ...on });
+export const backlogLines = new Gauge({ name: 'recorder_backlog_lines', help: 'Recording lines not yet committed (recorded minus committed seq)', ...on });
+export const backlogSeconds = new Gauge({ name: 'recorder_backlog_seconds', help: 'Age of the oldest uncommitted recording line', ...on });
+export const recordingBytes = new Counter({ name: 'recorder_recording_bytes_total', help: 'Bytes appended to the recording', ...on });
+export const pipelineMode = new Gauge({
+  name: 'recorder_mode', help: '1 for the current mode: live (decoding as frames arrive) or catchup (re-reading the recording)',
+  labelNames: ['mode'] as const, ...on,
+});

@@ -1,0 +1,99 @@
+// Rows waiting for the next flush, per table, bounded by rows and bytes. A batch is taken whole (a synchronous
+// swap), so a frame's rows never straddle two flushes and the batch's last seq is an exact checkpoint.
+import { TABLES, type Row, type TableName } from '../decode/tables.js';
+import { decodeUnknown } from '../metrics/registry.js';
+import type { EventRecord, LineSink, RejectRecord } from './line-decoder.js';
+
+export interface TableRows {
+  rows: Row[];
+  seqs: number[];
+}
+
+export interface Batch {
+  tables: Map<TableName, TableRows>;
+  rejects: RejectRecord[];
+  events: EventRecord[];
+  /** Every line up to this seq is decoded into this batch (or into an earlier one). */
+  lastSeq: number;
+  lastTs: number;
+  /** Where decoding must restart to rebuild the decoder's state as of lastSeq (see LineDecoder.lastResetSeq). */
+  decodeFromSeq: number;
+  rowCount: number;
+  /** When the oldest row of the batch was received: receive→commit latency is measured from it. */
+  firstTs: number;
+}
+
+export interface BufferLimits {
+  maxRows: number;
+  maxBytes: number;
+}
+
+// A decoded row held in memory costs roughly this much per column (object slot, boxed number or string).
+const BYTES_PER_CELL = 24;
+
+export class Buffers implements LineSink {
+  private batch: Batch = emptyBatch(0, 0);
+  private bytes = 0;
+
+  constructor(private readonly limits: BufferLimits) {}
+
+  row(table: TableName, row: Row, seq: number): void {
+    let rows = this.batch.tables.get(table);
+    if (!rows) this.batch.tables.set(table, (rows = { rows: [], seqs: [] }));
+    rows.rows.push(row);
+    rows.seqs.push(seq);
+    this.batch.rowCount += 1;
+    this.bytes += TABLES[table].columns.length * BYTES_PER_CELL;
+  }
+
+  reject(reject: RejectRecord): void {
+    this.batch.rejects.push(reject);
+    this.bytes += reject.raw.length * 2;
+  }
+
+  event(event: EventRecord): void {
+    this.batch.events.push(event);
+  }
+
+  unknown(service: string, kind: string): void {
+    decodeUnknown.inc({ service, kind });
+  }
+
+  /** Marks a line as fully decoded: the batch now accounts for every seq up to it. */
+  decoded(seq: number, ts: number, decodeFromSeq: number): void {
+    if (this.batch.firstTs === 0) this.batch.firstTs = ts;
+    this.batch.lastSeq = seq;
+    this.batch.lastTs = ts;
+    this.batch.decodeFromSeq = decodeFromSeq;
+  }
+
+  get rowCount(): number {
+    return this.batch.rowCount + this.batch.rejects.length + this.batch.events.length;
+  }
+
+  get byteEstimate(): number {
+    return this.bytes;
+  }
+
+  full(): boolean {
+    return this.rowCount >= this.limits.maxRows || this.bytes >= this.limits.maxBytes;
+  }
+
+  /** Takes everything buffered; the buffers start empty from the same position. */
+  take(): Batch {
+    const taken = this.batch;
+    this.batch = emptyBatch(taken.lastSeq, taken.decodeFromSeq);
+    this.bytes = 0;
+    return taken;
+  }
+
+  /** Drops everything buffered (shedding to catch-up mode); the next batch starts after `seq`. */
+  discard(seq: number, decodeFromSeq: number): void {
+    this.batch = emptyBatch(seq, decodeFromSeq);
+    this.bytes = 0;
+  }
+}
+
+function emptyBatch(lastSeq: number, decodeFromSeq: number): Batch {
+  return { tables: new Map(), rejects: [], events: [], lastSeq, lastTs: 0, decodeFromSeq, rowCount: 0, firstTs: 0 };
+}

@@ -1,0 +1,154 @@
+// Writes one batch in ONE transaction: COPY per table (keyed tables through a temp staging table and
+// INSERT ... ON CONFLICT), the quarantined rows, the session events and the recording's checkpoint. Commit is the
+// only acknowledgement: either all of it is in the database or none of it is.
+import type pg from 'pg';
+import { TABLES, type Row, type TableName, type TableSpec } from '../decode/tables.js';
+import { ensurePartitionsFor, partitionedTable, periodStart, PARTITIONED_TABLES } from '../db/partitions.js';
+import { flushBatchRows, flushDuration, receiveToCommit, rowsRejected, rowsWritten } from '../metrics/registry.js';
+import type { Batch, TableRows } from './buffers.js';
+import { copyRows, writeWithBisect } from '../store/copy.js';
+import { quoteIdent } from '../store/copy-text.js';
+import type { RejectRecord } from './line-decoder.js';
+
+export interface FlushResult {
+  written: Partial<Record<TableName, number>>;
+  rejected: number;
+}
+
+export class Flusher {
+  /** Partitions known to exist, as `table:periodStartMillis`: saves a catalog lookup per table per flush. */
+  private readonly ensured = new Set<string>();
+
+  constructor(private readonly pool: pg.Pool, private readonly recordingId: string, private readonly now: () => number = Date.now) {}
+
+  async flush(batch: Batch): Promise<FlushResult> {
+    const started = performance.now();
+    await this.ensurePartitions(batch);
+    const client = await this.pool.connect();
+    const result: FlushResult = { written: {}, rejected: 0 };
+    const rejects: RejectRecord[] = [...batch.rejects];
+    try {
+      await client.query('BEGIN');
+      for (const [table, rows] of batch.tables) {
+        const bad = await this.writeTable(client, table, rows);
+        for (const r of bad) rejects.push(r);
+        result.written[table] = rows.rows.length - bad.length;
+      }
+      await insertRejects(client, rejects, this.recordingId);
+      await insertEvents(client, batch, this.recordingId);
+      await saveCheckpoint(client, this.recordingId, batch);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    result.rejected = rejects.length;
+    this.observe(batch, result, rejects, started);
+    return result;
+  }
+
+  private async writeTable(client: pg.ClientBase, table: TableName, data: TableRows): Promise<RejectRecord[]> {
+    const spec = TABLES[table];
+    const { rows, seqs } = spec.upsertKey ? lastPerKey(data, spec.upsertKey) : data;
+    const write = spec.upsertKey
+      ? await this.stagedUpsert(client, table, spec)
+      : (part: readonly Row[]) => copyRows(client, table, spec.columns, part);
+    const bad = await writeWithBisect(client, rows, write);
+    return bad.map(({ index, reason }) => ({ table, reason, raw: JSON.stringify(rows[index]), seq: seqs[index] ?? 0 }));
+  }
+
+  /** A writer for keyed tables: COPY into a temp copy of the table, then upsert from it. */
+  private async stagedUpsert(client: pg.ClientBase, table: TableName, spec: TableSpec): Promise<(rows: readonly Row[]) => Promise<void>> {
+    const stage = `stage_${table}`;
+    // ON COMMIT DROP keeps no session state between transactions: this works behind a transaction pooler.
+    await client.query(`CREATE TEMP TABLE ${quoteIdent(stage)} (LIKE ${quoteIdent(table)} INCLUDING DEFAULTS) ON COMMIT DROP`);
+    const columns = spec.columns.map((c) => quoteIdent(c.name));
+    const key = (spec.upsertKey ?? []).map(quoteIdent);
+    const updates = columns.filter((c) => !key.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
+    const upsert = `INSERT INTO ${quoteIdent(table)} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${quoteIdent(stage)}
+      ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+    return async (rows) => {
+      await client.query(`TRUNCATE ${quoteIdent(stage)}`);
+      await copyRows(client, stage, spec.columns, rows);
+      await client.query(upsert);
+    };
+  }
+
+  /** Creates before the transaction whatever partitions the batch's rows need (once per period per process). */
+  private async ensurePartitions(batch: Batch): Promise<void> {
+    for (const [table, { rows }] of batch.tables) {
+      if (!PARTITIONED_TABLES.some((t) => t.table === table)) continue;
+      const spec = partitionedTable(table);
+      const missing = new Map<string, Date>();
+      for (const row of rows) {
+        const at = row[spec.key];
+        if (typeof at !== 'number') continue;
+        const start = periodStart(spec.period, new Date(at)).toMillis();
+        const id = `${table}:${start}`;
+        if (!this.ensured.has(id) && !missing.has(id)) missing.set(id, new Date(start));
+      }
+      if (missing.size === 0) continue;
+      await ensurePartitionsFor(this.pool, table, missing.values());
+      for (const id of missing.keys()) this.ensured.add(id);
+    }
+  }
+
+  private observe(batch: Batch, result: FlushResult, rejects: RejectRecord[], started: number): void {
+    flushDuration.observe((performance.now() - started) / 1000);
+    flushBatchRows.observe(batch.rowCount);
+    for (const [table, n] of Object.entries(result.written)) rowsWritten.inc({ table }, n);
+    for (const r of rejects) rowsRejected.inc({ table: r.table, reason: reasonClass(r.reason) });
+    if (batch.firstTs > 0) receiveToCommit.observe(Math.max(0, this.now() - batch.firstTs) / 1000);
+  }
+}
+
+/** Rows of a keyed table, the last one per key: a batch may carry the same bar twice (re-sent after a resubscribe). */
+function lastPerKey(data: TableRows, key: readonly string[]): TableRows {
+  const index = new Map<string, number>();
+  data.rows.forEach((row, i) => index.set(key.map((k) => String(row[k])).join('\u0000'), i));
+  if (index.size === data.rows.length) return data;
+  const keep = [...index.values()].sort((a, b) => a - b);
+  return { rows: keep.map((i) => data.rows[i]!), seqs: keep.map((i) => data.seqs[i]!) };
+}
+
+/** `23514: ...` → `23` (integrity), a decode reason → `decode`: a bounded label. */
+function reasonClass(reason: string): string {
+  const sqlstate = /^([0-9A-Z]{2})[0-9A-Z]{3}: /.exec(reason);
+  return sqlstate ? `sqlstate_${sqlstate[1]}` : 'decode';
+}
+
+async function insertRejects(client: pg.ClientBase, rejects: RejectRecord[], recordingId: string): Promise<void> {
+  if (rejects.length === 0) return;
+  await client.query(
+    `INSERT INTO rejected_rows (table_name, reason, raw_text, recording_id, seq)
+     SELECT t, r, x, $4, s FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) AS u(t, r, x, s)`,
+    [rejects.map((r) => r.table), rejects.map((r) => r.reason), rejects.map((r) => r.raw), recordingId, rejects.map((r) => r.seq)]);
+}
+
+async function insertEvents(client: pg.ClientBase, batch: Batch, recordingId: string): Promise<void> {
+  if (batch.events.length === 0) return;
+  const e = batch.events;
+  await client.query(
+    `INSERT INTO stream_events (occurred_at, event, service, detail, recording_id, seq)
+     SELECT to_timestamp(a / 1000.0), ev, sv, d, $5, s FROM unnest($1::float8[], $2::text[], $3::text[], $4::jsonb[], $6::bigint[]) AS u(a, ev, sv, d, s)`,
+    [e.map((x) => x.occurredAt), e.map((x) => x.event), e.map((x) => x.service), e.map((x) => JSON.stringify(x.detail)), recordingId, e.map((x) => x.seq)]);
+}
+
+async function saveCheckpoint(client: pg.ClientBase, recordingId: string, batch: Batch): Promise<void> {
+  await client.query(
+    `INSERT INTO recording_checkpoints (recording_id, last_seq, last_received_at, decode_from_seq)
+     VALUES ($1, $2, to_timestamp($3 / 1000.0), $4)
+     ON CONFLICT (recording_id) DO UPDATE
+       SET last_seq = EXCLUDED.last_seq, last_received_at = EXCLUDED.last_received_at,
+           decode_from_seq = EXCLUDED.decode_from_seq, updated_at = now()
+       WHERE recording_checkpoints.last_seq < EXCLUDED.last_seq`,
+    [recordingId, batch.lastSeq, batch.lastTs || null, batch.decodeFromSeq]);
+}
+
+/** The committed position of a recording: where a restart or a second replay continues from. */
+export async function readCheckpoint(pool: pg.Pool, recordingId: string): Promise<{ lastSeq: number; decodeFromSeq: number }> {
+  const { rows } = await pool.query('SELECT last_seq, decode_from_seq FROM recording_checkpoints WHERE recording_id = $1', [recordingId]);
+  return rows[0] ? { lastSeq: Number(rows[0].last_seq), decodeFromSeq: Number(rows[0].decode_from_seq) } : { lastSeq: 0, decodeFromSeq: 0 };
+}

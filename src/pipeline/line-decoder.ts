@@ -1,0 +1,71 @@
+// One recording line → what it adds to the database: table rows, quarantined items, session events. The same code
+// runs for a live frame (just journaled) and for a replayed line, which is what makes replay equal live.
+import { StreamDecoder } from '../decode/stream-decoder.js';
+import type { Row, TableName } from '../decode/tables.js';
+import type { DataLine } from '../recording/format.js';
+
+export interface RejectRecord {
+  table: string;
+  reason: string;
+  raw: string;
+  seq: number;
+}
+
+export interface EventRecord {
+  occurredAt: number;
+  event: string;
+  service: string | null;
+  detail: Record<string, unknown>;
+  seq: number;
+}
+
+export interface LineSink {
+  row(table: TableName, row: Row, seq: number): void;
+  reject(reject: RejectRecord): void;
+  event(event: EventRecord): void;
+  unknown(service: string, kind: string): void;
+}
+
+/** Session events stored in stream_events; the others (requests sent, ...) stay in the recording only. */
+const STORED_EVENTS = new Set([
+  'connected', 'disconnected', 'gap', 'login', 'login_denied', 'subscribed', 'subscription_refused', 'server_notice',
+  'gave_up', 'simulated_feed', 'recording_started', 'stopped',
+]);
+
+/** Events after which the level-one merge state must be forgotten: a new connection sends new snapshots. */
+const RESET_EVENTS = new Set(['disconnected', 'recording_started']);
+
+export class LineDecoder {
+  private readonly stream = new StreamDecoder();
+  /** The seq of the last event that reset the decoder: decoding from here rebuilds the same state. */
+  lastResetSeq = 0;
+
+  constructor(private readonly sink: LineSink) {}
+
+  decode(line: DataLine): void {
+    switch (line.type) {
+      case 'ws': return this.frame(line.frame, line.ts, line.seq);
+      case 'ws-text': return this.sink.reject({ table: 'stream_frame', reason: 'frame is not valid JSON', raw: line.text, seq: line.seq });
+      case 'event': return this.event(line.event, line.detail, line.ts, line.seq);
+      case 'rest': return undefined; // REST bodies are decoded by the snapshot decoders (issue 5)
+    }
+  }
+
+  /** A parsed (and redacted) streamer frame; the hot path of live recording. */
+  frame(frame: unknown, receivedAt: number, seq: number): void {
+    const result = this.stream.decodeFrame(frame, receivedAt);
+    for (const { table, row } of result.rows) this.sink.row(table, row, seq);
+    for (const r of result.rejects) this.sink.reject({ ...r, seq });
+    for (const u of result.unknown) this.sink.unknown(u.service, u.kind);
+  }
+
+  event(event: string, detail: Record<string, unknown>, at: number, seq: number): void {
+    if (RESET_EVENTS.has(event)) {
+      this.stream.reset();
+      this.lastResetSeq = seq;
+    }
+    if (!STORED_EVENTS.has(event)) return;
+    const service = typeof detail.service === 'string' ? detail.service : null;
+    this.sink.event({ occurredAt: at, event, service, detail, seq });
+  }
+}

@@ -1,0 +1,288 @@
+// The recorder's core path (design.md §2–§3): capture journals every frame, body and event to the recording, decode
+// turns lines into rows, buffers hold them, and one flush transaction commits them with the recording's checkpoint.
+//
+// Two modes. LIVE decodes each frame as it is captured. CATCHUP re-reads the recording from the checkpoint instead:
+// after a start (exactly once across crashes), after a failed flush (database down: nothing is kept in memory, the
+// recording is the backlog) and when buffers overflow. Catch-up hands over to live at an exact seq, synchronously.
+import type pg from 'pg';
+import type { CaptureSink } from '../capture/sink.js';
+import { redactInboundFrame } from '../capture/redact.js';
+import { redactRestBody } from '../capture/redact-rest.js';
+import type { Logger } from '../log/logger.js';
+import {
+  backlogLines, backlogSeconds, bufferMaxBytes, bufferMaxRows, bufferedBytes, bufferedRows, committedSeq, flushFailures,
+  pipelineMode, recordedSeq, recordingBytes,
+} from '../metrics/registry.js';
+import type { DataLine } from '../recording/format.js';
+import { readRecording, type Damage } from '../recording/reader.js';
+import type { RecordingWriter } from '../recording/writer.js';
+import { Buffers, type BufferLimits } from './buffers.js';
+import { Flusher, readCheckpoint, type FlushResult } from './flusher.js';
+import { LineDecoder, type LineSink } from './line-decoder.js';
+
+export interface PipelineOptions {
+  pool: pg.Pool;
+  recordingId: string;
+  /** The recording to (re)read in catch-up: the writer's folder when live, the replayed file or folder otherwise. */
+  recordingPath: string;
+  /** Live only: the recording being written. Without it the pipeline replays `recordingPath` once. */
+  writer?: RecordingWriter;
+  buffers: BufferLimits & { flushRows: number };
+  flushIntervalMs: number;
+  retry: { initialDelayMs: number; maxDelayMs: number };
+  logger: Logger;
+  /** Replay pacing: called before each line is decoded (e.g. to replay at recorded speed). */
+  pace?: (line: DataLine) => Promise<void>;
+  onDamage?: (damage: Damage) => void;
+  now?: () => number;
+}
+
+export type PipelineMode = 'live' | 'catchup';
+
+export interface PipelineTotals {
+  lines: number;
+  written: Record<string, number>;
+  rejected: number;
+}
+
+export class Pipeline implements CaptureSink {
+  private readonly buffers: Buffers;
+  private readonly flusher: Flusher;
+  private decoder: LineDecoder;
+  private modeValue: PipelineMode = 'catchup';
+  private committed = { lastSeq: 0, decodeFromSeq: 0, ts: 0 };
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private failures = 0;
+  private recordingBytesSeen = 0;
+  private readonly now: () => number;
+  readonly totals: PipelineTotals = { lines: 0, written: {}, rejected: 0 };
+
+  private constructor(private readonly options: PipelineOptions) {
+    this.now = options.now ?? Date.now;
+    this.buffers = new Buffers(options.buffers);
+    this.flusher = new Flusher(options.pool, options.recordingId, this.now);
+    this.decoder = new LineDecoder(this.buffers);
+    bufferMaxRows.set(options.buffers.maxRows);
+    bufferMaxBytes.set(options.buffers.maxBytes);
+  }
+
+  /** Reads the recording's checkpoint; the pipeline starts in catch-up and goes live once it has caught up. */
+  static async open(options: PipelineOptions): Promise<Pipeline> {
+    const pipeline = new Pipeline(options);
+    const checkpoint = await readCheckpoint(options.pool, options.recordingId);
+    pipeline.committed = { ...checkpoint, ts: 0 };
+    pipeline.setMode('catchup');
+    return pipeline;
+  }
+
+  get mode(): PipelineMode {
+    return this.modeValue;
+  }
+
+  get committedSeq(): number {
+    return this.committed.lastSeq;
+  }
+
+  /** Live: catches up, then flushes on the timer and whenever buffers reach flushRows. */
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Replay: reads the whole recording after its checkpoint and commits it; resolves when done. */
+  async replay(): Promise<PipelineTotals> {
+    await this.catchUp();
+    return this.totals;
+  }
+
+  /** Final flush (or catch-up to the end), then closes the recording. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.flushing;
+    try {
+      if (this.modeValue === 'live') await this.flushNow();
+      else await this.catchUp();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'final flush failed; the recording holds the rest for the next start');
+    }
+    await this.options.writer?.close();
+  }
+
+  // ---- capture (live)
+
+  wsFrame(text: string, parsed: unknown, receivedAt: number): void {
+    const writer = this.liveWriter();
+    const frame = parsed === undefined ? undefined : redactInboundFrame(parsed);
+    const seq = writer.appendWs(text, frame, parsed, receivedAt);
+    if (this.modeValue !== 'live') return this.journaled(seq);
+    if (frame === undefined) this.decoder.decode({ seq, ts: receivedAt, type: 'ws-text', text });
+    else this.decoder.frame(frame, receivedAt, seq);
+    this.decoded(seq, receivedAt);
+  }
+
+  rest(response: { method: string; path: string; status: number; body: unknown }, receivedAt: number): void {
+    const redacted = { ...response, body: redactRestBody(response.body) };
+    const seq = this.liveWriter().appendRest(redacted, receivedAt);
+    if (this.modeValue !== 'live') return this.journaled(seq);
+    this.decoder.decode({ seq, ts: receivedAt, type: 'rest', ...redacted });
+    this.decoded(seq, receivedAt);
+  }
+
+  event(event: string, detail: Record<string, unknown>, at: number): void {
+    const seq = this.liveWriter().appendEvent(event, detail, at);
+    if (this.modeValue !== 'live') return this.journaled(seq);
+    this.decoder.event(event, detail, at, seq);
+    this.decoded(seq, at);
+  }
+
+  private liveWriter(): RecordingWriter {
+    if (!this.options.writer) throw new Error('this pipeline replays a recording; it has no live capture');
+    return this.options.writer;
+  }
+
+  private journaled(seq: number): void {
+    recordedSeq.set(seq);
+    backlogLines.set(seq - this.committed.lastSeq);
+  }
+
+  private decoded(seq: number, ts: number): void {
+    this.buffers.decoded(seq, ts, this.decoder.lastResetSeq);
+    this.journaled(seq);
+    if (this.buffers.rowCount >= this.options.buffers.flushRows && !this.flushing) this.schedule(0);
+    if (this.buffers.full()) this.shed('buffers full: the database is not keeping up');
+  }
+
+  /** Drops what memory holds; the recording has it all, and catch-up will re-read it. */
+  private shed(reason: string): void {
+    this.options.logger.warn({ reason, committedSeq: this.committed.lastSeq }, 'shedding buffers; catching up from the recording');
+    this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
+    this.setMode('catchup');
+  }
+
+  // ---- flushing
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flushing ??= this.tick().finally(() => {
+        this.flushing = null;
+        this.schedule(this.failures > 0 ? this.retryDelay() : this.options.flushIntervalMs);
+      });
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (this.modeValue === 'catchup') await this.catchUp();
+      else await this.flushNow();
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      flushFailures.inc();
+      this.options.logger.warn({ err: error, attempt: this.failures }, 'flush failed; will catch up from the recording when the database is back');
+      if (this.modeValue === 'live') this.shed('flush failed');
+    }
+  }
+
+  /** Commits what the buffers hold, after making the recording durable up to it. */
+  private async flushNow(): Promise<void> {
+    const batch = this.buffers.take();
+    if (batch.lastSeq <= this.committed.lastSeq && batch.rowCount === 0 && batch.events.length === 0) return;
+    await this.options.writer?.sync();
+    const result = await this.flusher.flush(batch);
+    this.committed = { lastSeq: batch.lastSeq, decodeFromSeq: batch.decodeFromSeq, ts: batch.lastTs };
+    this.count(result);
+    committedSeq.set(batch.lastSeq);
+    this.updateBacklog();
+  }
+
+  /**
+   * Re-reads the recording from where decoding must restart to rebuild the state of the checkpoint, drops what is
+   * already committed, commits the rest, and — when live — hands over to live decoding at the exact last seq read.
+   */
+  private async catchUp(): Promise<void> {
+    const decoder = new LineDecoder(this.skipCommitted(this.buffers));
+    this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
+    let position = this.committed.decodeFromSeq > 0 ? this.committed.decodeFromSeq - 1 : 0;
+    for (;;) {
+      await this.options.writer?.sync();
+      position = await this.readFrom(decoder, position);
+      await this.flushNow();
+      const writer = this.options.writer;
+      if (!writer) return;
+      // Synchronous from here: no frame can be journaled between this check and the switch.
+      if (position >= writer.lastSeq && !this.stopped) {
+        this.decoder = decoder;
+        this.setMode('live');
+        return;
+      }
+      if (this.stopped && position >= writer.lastSeq) return;
+    }
+  }
+
+  /** Decodes lines after `position`; returns the last seq read. Flushes whenever the buffers reach flushRows. */
+  private async readFrom(decoder: LineDecoder, position: number): Promise<number> {
+    let last = position;
+    for await (const line of readRecording(this.options.recordingPath, { afterSeq: position, onDamage: (d) => this.damage(d) })) {
+      if (line.type === 'meta') continue;
+      await this.options.pace?.(line);
+      decoder.decode(line);
+      this.totals.lines += 1;
+      last = line.seq;
+      if (line.seq > this.committed.lastSeq) this.buffers.decoded(line.seq, line.ts, decoder.lastResetSeq);
+      if (this.buffers.rowCount >= this.options.buffers.flushRows) await this.flushNow();
+    }
+    return last;
+  }
+
+  /** A sink that forwards only what comes from lines after the checkpoint (earlier ones only rebuild state). */
+  private skipCommitted(sink: LineSink): LineSink {
+    const after = () => this.committed.lastSeq;
+    return {
+      row: (table, row, seq) => { if (seq > after()) sink.row(table, row, seq); },
+      reject: (r) => { if (r.seq > after()) sink.reject(r); },
+      event: (e) => { if (e.seq > after()) sink.event(e); },
+      unknown: (service, kind) => sink.unknown(service, kind),
+    };
+  }
+
+  private damage(damage: Damage): void {
+    // A live recording's open segment can end mid-write while it is read; the next pass reads that line whole.
+    if (this.options.writer) this.options.logger.debug({ damage }, 'recording read stopped at an incomplete line');
+    else this.options.logger.warn({ file: damage.file, line: damage.line }, damage.reason);
+    this.options.onDamage?.(damage);
+  }
+
+  private count(result: FlushResult): void {
+    for (const [table, n] of Object.entries(result.written)) this.totals.written[table] = (this.totals.written[table] ?? 0) + (n ?? 0);
+    this.totals.rejected += result.rejected;
+  }
+
+  private updateBacklog(): void {
+    bufferedRows.set(this.buffers.rowCount);
+    bufferedBytes.set(this.buffers.byteEstimate);
+    const writer = this.options.writer;
+    if (writer) {
+      recordingBytes.inc(writer.bytesWritten - this.recordingBytesSeen);
+      this.recordingBytesSeen = writer.bytesWritten;
+    }
+    const recorded = writer?.lastSeq ?? this.committed.lastSeq;
+    backlogLines.set(Math.max(0, recorded - this.committed.lastSeq));
+    backlogSeconds.set(this.committed.ts > 0 && recorded > this.committed.lastSeq ? (this.now() - this.committed.ts) / 1000 : 0);
+  }
+
+  private retryDelay(): number {
+    const { initialDelayMs, maxDelayMs } = this.options.retry;
+    return Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(this.failures - 1, 16)) * (0.5 + Math.random() / 2);
+  }
+
+  private setMode(mode: PipelineMode): void {
+    this.modeValue = mode;
+    pipelineMode.set({ mode: 'live' }, mode === 'live' ? 1 : 0);
+    pipelineMode.set({ mode: 'catchup' }, mode === 'catchup' ? 1 : 0);
+  }
+}
