@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatConfigProblem, isRecorderError } from '../errors.js';
 import { repoRoot } from '../paths.js';
+import { registerAuthCommands } from './commands/auth.js';
 import { registerDbMaintenanceCommands } from './commands/db-maintenance.js';
 import { registerDbCommands } from './commands/db.js';
 import { createContext, type CliContext, type GlobalOptions } from './context.js';
@@ -25,6 +26,7 @@ function buildProgram(): { program: Command; ctx: CliContext } {
     .showHelpAfterError('(add --help for usage)');
   const db = registerDbCommands(program, ctx);
   registerDbMaintenanceCommands(db, ctx);
+  registerAuthCommands(program, ctx);
   return { program, ctx };
 }
 
