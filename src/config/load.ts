@@ -11,7 +11,7 @@ export interface LoadConfigOptions {
   /** `--config <path>`; when absent, env SCHWAB_RECORDER_CONFIG is used. */
   configFile?: string;
   env?: NodeJS.ProcessEnv;
-  /** Relative paths (config file, dataDir, tokenFile, caFile) resolve against this. */
+  /** Relative paths (config file, dataDir, tokenFile, caFile, recording dir) resolve against this. */
   cwd?: string;
 }
 
@@ -37,6 +37,7 @@ const ENV_VARIABLES: ReadonlyArray<{ name: string; path: string; kind: 'string' 
   { name: 'SCHWAB_APP_SECRET', path: 'schwab.appSecret', kind: 'string' },
   { name: 'SCHWAB_CALLBACK_URL', path: 'schwab.callbackUrl', kind: 'string' },
   { name: 'SCHWAB_TOKEN_FILE', path: 'schwab.tokenFile', kind: 'string' },
+  { name: 'SCHWAB_RECORDER_RECORDINGS_DIR', path: 'recording.dir', kind: 'string' },
 ];
 
 /** default.json → optional config file → environment variables, validated; throws ConfigError listing every problem. */
@@ -137,7 +138,7 @@ function problem(at: string[], message: string, sources: Map<string, string>): C
 }
 
 function resolvePaths(config: Config, cwd: string): Config {
-  const { database, schwab } = config;
+  const { database, schwab, recording } = config;
   const caFile = database.ssl.caFile;
   return {
     ...config,
@@ -147,6 +148,7 @@ function resolvePaths(config: Config, cwd: string): Config {
       ssl: { ...database.ssl, caFile: caFile === null ? null : path.resolve(cwd, caFile) },
     },
     schwab: { ...schwab, tokenFile: path.resolve(cwd, schwab.tokenFile) },
+    recording: { ...recording, dir: path.resolve(cwd, recording.dir) },
   };
 }
 

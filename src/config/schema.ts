@@ -96,11 +96,32 @@ const simulator = z.strictObject({
   heartbeatIntervalMs: ms,
 });
 
+const recording = z.strictObject({
+  /** Recordings live in `<dir>/<recording-id>/`. */
+  dir: z.string().min(1),
+  segmentMaxBytes: z.number().int().min(1024),
+  segmentMaxAgeMs: ms,
+  gzipClosedSegments: z.boolean(),
+  /** Recording folders whose newest segment is older than this are deleted; null keeps them all. */
+  retentionDays: z.number().int().positive().nullable(),
+});
+
+const pipeline = z.strictObject({
+  /** A flush is started this often, and as soon as flushRows rows are buffered. */
+  flushIntervalMs: z.number().int().min(10),
+  flushRows: z.number().int().min(1),
+  /** Bounds of the buffers: past either, they are dropped and the recorder catches up from the recording. */
+  maxBufferedRows: z.number().int().min(1),
+  maxBufferedBytes: z.number().int().min(1024),
+  retryInitialDelayMs: ms,
+  retryMaxDelayMs: ms,
+});
+
 const log = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
-export const configSchema = z.strictObject({ database, partitions, schwab, stream, simulator, log });
+export const configSchema = z.strictObject({ database, partitions, schwab, stream, simulator, recording, pipeline, log });
 
 export type Config = z.infer<typeof configSchema>;
 export type SslMode = Config['database']['ssl']['mode'];
