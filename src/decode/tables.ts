@@ -1,0 +1,101 @@
+// The columns each decoder fills, in table order, with the PostgreSQL type the COPY encoder writes them as.
+// The level-one tables follow the field tables of schwab/fields.ts (one column per field, in field order), so a
+// column name lives in one place; test/decode/tables.test.ts compares every list with the migrated schema.
+import { LEVELONE_EQUITIES, LEVELONE_OPTIONS, type FieldKind, type FieldTable } from '../schwab/fields.js';
+
+export type ColumnType =
+  | 'float8' | 'int4' | 'int8' | 'text' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]' | 'numeric';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** varchar(n): a longer value would fail the whole COPY, so decoders reject it first. */
+  maxLength?: number;
+  /** numeric(p,s): the largest absolute value it holds is below 10^(p-s). */
+  numeric?: { precision: number; scale: number };
+}
+
+export interface TableSpec {
+  columns: readonly ColumnSpec[];
+  /** The unique key a row is upserted on; tables without one are append-only. */
+  upsertKey?: readonly string[];
+}
+
+export type TableName = 'equity_quotes' | 'option_quotes' | 'price_data' | 'account_activity';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * One column value: number for float/int/numeric and for timestamptz (epoch ms), 'YYYY-MM-DD' for date,
+ * string[] for text[], any JSON value for jsonb, null for NULL.
+ */
+export type CellValue = JsonValue;
+
+/** A row keyed by column name; decoders always fill every column of the table. */
+export type Row = Record<string, CellValue>;
+
+const col = (name: string, type: ColumnType): ColumnSpec => ({ name, type });
+
+// Level-one integers the schema widens to BIGINT (share volumes and counts that outgrow int4).
+const EQUITY_BIGINTS = new Set(['total_volume', 'last_size', 'hard_to_borrow_quantity']);
+const OPTION_BIGINTS = new Set(['total_volume', 'open_interest']);
+
+const KIND_TYPES: Record<FieldKind, ColumnType> = {
+  double: 'float8', int: 'int4', text: 'text', bool: 'bool', millis: 'timestamptz', date: 'date',
+  tribool: 'bool', count: 'int4',
+};
+
+function fieldColumns(fields: FieldTable, bigints: ReadonlySet<string>): ColumnSpec[] {
+  return Object.keys(fields).map(Number).sort((a, b) => a - b).map((n) => {
+    const { column, kind } = fields[n]!;
+    return col(column, bigints.has(column) ? 'int8' : KIND_TYPES[kind]);
+  });
+}
+
+export const TABLES: Readonly<Record<TableName, TableSpec>> = {
+  equity_quotes: {
+    columns: [
+      col('received_at', 'timestamptz'), col('symbol', 'text'),
+      ...fieldColumns(LEVELONE_EQUITIES, EQUITY_BIGINTS),
+      col('delayed', 'bool'), col('asset_main_type', 'text'), col('asset_sub_type', 'text'), col('cusip', 'text'),
+      col('sentinel_fields', 'text[]'),
+    ],
+  },
+  option_quotes: {
+    columns: [
+      col('received_at', 'timestamptz'), col('symbol', 'text'), col('expiration_date', 'date'),
+      ...fieldColumns(LEVELONE_OPTIONS, OPTION_BIGINTS),
+      col('delayed', 'bool'), col('asset_main_type', 'text'), col('cusip', 'text'),
+      col('sentinel_fields', 'text[]'),
+    ],
+  },
+  price_data: {
+    columns: [
+      { name: 'symbol', type: 'text', maxLength: 10 },
+      col('datetime_ms', 'int8'), col('datetime_utc', 'timestamptz'),
+      ...['open_price', 'high_price', 'low_price', 'close_price'].map(
+        (name): ColumnSpec => ({ name, type: 'numeric', numeric: { precision: 12, scale: 4 } })),
+      col('volume', 'int8'),
+      { name: 'previous_close', type: 'numeric', numeric: { precision: 12, scale: 4 } },
+      col('previous_close_date_ms', 'int8'), col('is_empty', 'bool'),
+      { name: 'data_source', type: 'text', maxLength: 20 },
+      { name: 'frequency_type', type: 'text', maxLength: 10 },
+    ],
+    // Bars are re-sent after every re-subscribe (schwab-protocol.md §4.3): the seed's unique key makes them upserts.
+    upsertKey: ['symbol', 'datetime_ms', 'frequency_type', 'datetime_utc'],
+  },
+  account_activity: {
+    columns: [
+      col('received_at', 'timestamptz'), col('subscription_key', 'text'), col('activity_seq', 'int4'),
+      col('account_display', 'text'), col('message_type', 'text'), col('schwab_order_id', 'int8'),
+      col('message_data', 'jsonb'), col('message_text', 'text'),
+    ],
+  },
+};
+
+/** A row of `table` with every column NULL, to fill in. */
+export function emptyRow(table: TableName): Row {
+  const row: Row = {};
+  for (const { name } of TABLES[table].columns) row[name] = null;
+  return row;
+}

@@ -1,0 +1,76 @@
+// One wire value → one column value. Schwab marks "no value" with sentinels (-999 greeks, "NaN", -1 for unknown
+// counts and flags); those become NULL and the caller lists the column in `sentinel_fields`, so a NULL made from
+// a value Schwab did send stays distinguishable from a field it never sent. Nothing here throws: one odd value must
+// never cost the rest of its row or batch.
+import type { FieldKind } from '../schwab/fields.js';
+import type { CellValue, ColumnType } from './tables.js';
+
+/** Returned instead of a value when the wire value is a sentinel or cannot be stored in its column. */
+export const SENTINEL: unique symbol = Symbol('sentinel');
+export type Converted = CellValue | typeof SENTINEL;
+
+const INT4_MAX = 2_147_483_647;
+// Date's own limit; epoch ms beyond it cannot be written as a timestamp.
+const MAX_EPOCH_MS = 8.64e15;
+const DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})(?:$|[ T])/;
+
+/**
+ * Converts `raw` (a JSON value, never undefined) for a column of kind `kind` and PostgreSQL type `type`.
+ * null stays null (Schwab sent "no value" plainly); everything unusable is SENTINEL.
+ */
+export function convertValue(kind: FieldKind, raw: unknown, type: ColumnType): Converted {
+  if (raw === null) return null;
+  switch (kind) {
+    case 'double': return toDouble(raw);
+    case 'int': return toInteger(raw, type);
+    case 'count': return raw === -1 ? SENTINEL : toInteger(raw, type);
+    case 'millis': return toMillis(raw);
+    case 'text': return toText(raw);
+    case 'bool': return typeof raw === 'boolean' ? raw : SENTINEL;
+    case 'tribool': return toTribool(raw);
+    case 'date': return typeof raw === 'string' ? toDate(raw) : SENTINEL;
+  }
+}
+
+function toDouble(raw: unknown): Converted {
+  // -999 is Schwab's "not computed" for greeks and other doubles; strings ("NaN") mean the same.
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw === -999) return SENTINEL;
+  return raw;
+}
+
+function toInteger(raw: unknown, type: ColumnType): Converted {
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) return SENTINEL;
+  const value = Math.round(raw); // Schwab sends some counts as doubles (26.0)
+  const fits = type === 'int4' ? Math.abs(value) <= INT4_MAX : Number.isSafeInteger(value);
+  return fits ? value : SENTINEL;
+}
+
+function toMillis(raw: unknown): Converted {
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) return SENTINEL;
+  // 0 is how Schwab says "no time" (indicative quote time of a non-index option): 1970 would be a lie.
+  if (raw === 0 || Math.abs(raw) > MAX_EPOCH_MS) return SENTINEL;
+  return Math.round(raw);
+}
+
+function toText(raw: unknown): Converted {
+  if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw); // a char code sent as a digit
+  // PostgreSQL text cannot hold NUL; one such value would fail the whole COPY.
+  if (typeof raw !== 'string' || raw.includes('\u0000')) return SENTINEL;
+  return raw;
+}
+
+function toTribool(raw: unknown): Converted {
+  if (raw === 1 || raw === true) return true;
+  if (raw === 0 || raw === false) return false;
+  return SENTINEL; // -1 = unknown, and anything else
+}
+
+/** "2024-05-15 00:00:00.0" (level-one dividend date) → '2024-05-15', if it names a real day. */
+export function toDate(raw: string): Converted {
+  const match = DATE_PREFIX.exec(raw);
+  if (match === null) return SENTINEL;
+  const [, year, month, day] = match;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const iso = `${year}-${month}-${day}`;
+  return date.toISOString().startsWith(iso) ? iso : SENTINEL;
+}
