@@ -61,7 +61,8 @@ CREATE TABLE equity_quotes (
     asset_main_type                TEXT,
     asset_sub_type                 TEXT,
     cusip                          TEXT,
-    sentinel_fields                TEXT[]                      -- columns stored NULL because Schwab sent a sentinel
+    sentinel_fields                TEXT[],                     -- columns stored NULL because Schwab sent a sentinel
+    seq                            BIGINT                      -- the recording line this row was decoded from
 ) PARTITION BY RANGE (received_at);
 CREATE TABLE equity_quotes_default PARTITION OF equity_quotes DEFAULT;
 CREATE INDEX idx_equity_quotes_symbol_received ON equity_quotes (symbol, received_at);
@@ -128,7 +129,8 @@ CREATE TABLE option_quotes (
     delayed                     BOOLEAN,                       -- first-item metadata
     asset_main_type             TEXT,
     cusip                       TEXT,
-    sentinel_fields             TEXT[]
+    sentinel_fields             TEXT[],
+    seq                         BIGINT
 ) PARTITION BY RANGE (received_at);
 CREATE TABLE option_quotes_default PARTITION OF option_quotes DEFAULT;
 CREATE INDEX idx_option_quotes_symbol_received ON option_quotes (symbol, received_at);
@@ -144,7 +146,8 @@ CREATE TABLE account_activity (
     message_type      TEXT NOT NULL,           -- SUBSCRIBED, OrderCreated, ... ('' for free-text notices)
     schwab_order_id   BIGINT,                  -- SchwabOrderID from the message, when present and numeric
     message_data      JSONB,                   -- field 3 parsed, when it is JSON
-    message_text      TEXT                     -- field 3 as sent, when it is not JSON
+    message_text      TEXT,                    -- field 3 as sent, when it is not JSON
+    seq               BIGINT                   -- the recording line this row was decoded from
 ) PARTITION BY RANGE (received_at);
 CREATE TABLE account_activity_default PARTITION OF account_activity DEFAULT;
 CREATE INDEX idx_account_activity_received ON account_activity (received_at);

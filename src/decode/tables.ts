@@ -58,7 +58,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('received_at', 'timestamptz'), col('symbol', 'text'),
       ...fieldColumns(LEVELONE_EQUITIES, EQUITY_BIGINTS),
       col('delayed', 'bool'), col('asset_main_type', 'text'), col('asset_sub_type', 'text'), col('cusip', 'text'),
-      col('sentinel_fields', 'text[]'),
+      col('sentinel_fields', 'text[]'), col('seq', 'int8'),
     ],
   },
   option_quotes: {
@@ -66,7 +66,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('received_at', 'timestamptz'), col('symbol', 'text'), col('expiration_date', 'date'),
       ...fieldColumns(LEVELONE_OPTIONS, OPTION_BIGINTS),
       col('delayed', 'bool'), col('asset_main_type', 'text'), col('cusip', 'text'),
-      col('sentinel_fields', 'text[]'),
+      col('sentinel_fields', 'text[]'), col('seq', 'int8'),
     ],
   },
   price_data: {
@@ -88,7 +88,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
     columns: [
       col('received_at', 'timestamptz'), col('subscription_key', 'text'), col('activity_seq', 'int4'),
       col('account_display', 'text'), col('message_type', 'text'), col('schwab_order_id', 'int8'),
-      col('message_data', 'jsonb'), col('message_text', 'text'),
+      col('message_data', 'jsonb'), col('message_text', 'text'), col('seq', 'int8'),
     ],
   },
 };

@@ -40,6 +40,8 @@ export class Buffers implements LineSink {
   row(table: TableName, row: Row, seq: number): void {
     let rows = this.batch.tables.get(table);
     if (!rows) this.batch.tables.set(table, (rows = { rows: [], seqs: [] }));
+    // Tick tables keep the line a row came from (their `seq` column); other tables ignore the extra key.
+    row.seq = seq;
     rows.rows.push(row);
     rows.seqs.push(seq);
     this.batch.rowCount += 1;

@@ -33,7 +33,7 @@ const MSFT_ROW: Row = {
   net_percent_change: 0.3078329, regular_market_percent_change: 0, mark_price_net_change: 1.2,
   mark_price_percent_change: 0.28859335, hard_to_borrow_quantity: 95711793, hard_to_borrow_rate: 0,
   hard_to_borrow: false, shortable: true, post_market_net_change: 1.28, post_market_percent_change: 0.3078329,
-  delayed: true, asset_main_type: 'EQUITY', asset_sub_type: 'COE', cusip: '594918104', sentinel_fields: null,
+  delayed: true, asset_main_type: 'EQUITY', asset_sub_type: 'COE', cusip: '594918104', sentinel_fields: null, seq: null,
 };
 
 // stream-levelone-options.jsonl line 1, GOOG 2024-05-17 70 call: every field 1–55, the metadata and the expiration.
@@ -76,7 +76,7 @@ describe('decodeLevelOne: snapshots', () => {
       symbol: 'SPXW  251208C06880000', expiration_date: '2025-12-08', description: 'SPXW 12/08/2025 6880.00 C',
       bid_price: 10.2, ask_price: 10.6, last_price: 10.6, high_price: 28.9, low_price: 6.9, close_price: 9.15,
       total_volume: 7961, delayed: false, asset_main_type: 'OPTION', cusip: null, strike_price: null,
-      sentinel_fields: null,
+      sentinel_fields: null, seq: null,
     });
   });
 
