@@ -52,7 +52,7 @@ const GOOG_CALL_ROW: Row = {
   option_root: 'GOOG', high_52_week: 103.07, low_52_week: 68.45, indicative_ask_price: 0, indicative_bid_price: 0,
   // 0 is "no indicative quote" (not an index option): NULL, and flagged as a sentinel.
   indicative_quote_time: null, exercise_type: 'A',
-  delayed: true, asset_main_type: 'OPTION', cusip: '', sentinel_fields: ['indicative_quote_time'],
+  delayed: true, asset_main_type: 'OPTION', cusip: '', sentinel_fields: ['indicative_quote_time'], seq: null,
 };
 
 describe('decodeLevelOne: snapshots', () => {
@@ -76,7 +76,7 @@ describe('decodeLevelOne: snapshots', () => {
       symbol: 'SPXW  251208C06880000', expiration_date: '2025-12-08', description: 'SPXW 12/08/2025 6880.00 C',
       bid_price: 10.2, ask_price: 10.6, last_price: 10.6, high_price: 28.9, low_price: 6.9, close_price: 9.15,
       total_volume: 7961, delayed: false, asset_main_type: 'OPTION', cusip: null, strike_price: null,
-      sentinel_fields: null, seq: null,
+      sentinel_fields: null,
     });
   });
 
