@@ -97,6 +97,10 @@ export class OAuthClient {
   async exchangeCode(code: string): Promise<GrantedTokens> {
     const response = await this.#post('authorization_code', { grant_type: 'authorization_code', code, redirect_uri: this.#settings.callbackUrl });
     if (response.ok) return this.#granted(response.body, 'authorization_code');
+    if (response.status === 401) {
+      throw new RecorderError('AUTH_TOKEN_REQUEST_FAILED',
+        `Schwab rejected the app credentials (HTTP 401${describeOAuthError(response.body)}): check SCHWAB_APP_KEY and SCHWAB_APP_SECRET against the app on the developer portal`);
+    }
     throw new RecorderError('AUTH_TOKEN_REQUEST_FAILED',
       `Schwab refused the authorization code (HTTP ${response.status}${describeOAuthError(response.body)}): a code is valid for about 30 seconds and only once; run \`schwab-recorder auth login\` again and paste the redirected URL right away`);
   }

@@ -38,8 +38,8 @@ async function login(ctx: CliContext, listen: boolean, timeoutMs: number): Promi
   process.stdout.write(`Open this URL in a browser, log in to Schwab and allow the app:\n\n  ${manager.authorizeUrl()}\n\n`);
   let code: string;
   if (listen) {
-    process.stdout.write(`Waiting for the browser to come back to ${schwab.callbackUrl} (accept the self-signed certificate warning)...\n`);
-    code = await catchCallback(schwab.callbackUrl, timeoutMs, ctx.logger());
+    code = await catchCallback(schwab.callbackUrl, timeoutMs, ctx.logger(), () => process.stdout.write(
+      `Waiting for the browser to come back to ${schwab.callbackUrl} (accept the self-signed certificate warning)...\n`));
   } else {
     process.stdout.write(`The browser then goes to ${schwab.callbackUrl}?code=... (the page itself may fail to load).\n`
       + 'Paste that whole URL here (or just the code) and press Enter:\n');
@@ -95,9 +95,9 @@ async function readLine(): Promise<string> {
 
 /**
  * Serves the callback URL over HTTPS with a certificate made on the spot, and resolves with the code of the first
- * request to its path that carries one. A request with `?error=` (the user declined) fails the login.
+ * request to its path that carries one (`onListening` runs once the port is open). A request with `?error=` (the user declined) fails the login.
  */
-async function catchCallback(callbackUrl: string, timeoutMs: number, logger: Logger): Promise<string> {
+async function catchCallback(callbackUrl: string, timeoutMs: number, logger: Logger, onListening: () => void): Promise<string> {
   const url = new URL(callbackUrl);
   if (url.protocol !== 'https:') {
     throw new RecorderError('USAGE', `--listen needs an https callback URL (schwab.callbackUrl / SCHWAB_CALLBACK_URL is ${callbackUrl})`);
@@ -139,6 +139,7 @@ async function catchCallback(callbackUrl: string, timeoutMs: number, logger: Log
   server.listen(port, host);
   await once(server, 'listening');
   logger.debug({ host, port, path: expectedPath }, 'waiting for the OAuth callback');
+  onListening();
   const timer = setTimeout(() => settle?.reject(new RecorderError('USAGE',
     `no callback reached ${callbackUrl} within ${Math.round(timeoutMs / 1000)} s: run auth login again (or without --listen and paste the URL)`)), timeoutMs);
   try {
