@@ -12,7 +12,7 @@ describe('TokenBucket', () => {
     expect(times.slice(0, 3).every((ms) => ms < 50)).toBe(true);
     expect(times[3]).toBeGreaterThanOrEqual(95);
     expect(times[5]).toBeGreaterThanOrEqual(295);
-    expect(times[5]).toBeLessThan(600);
+    expect(times[5]).toBeLessThan(1_500);
   });
 
   it('refills while idle, up to the burst', async () => {
