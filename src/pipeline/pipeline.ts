@@ -7,7 +7,6 @@
 import type pg from 'pg';
 import type { CaptureSink } from '../capture/sink.js';
 import { redactInboundFrame } from '../capture/redact.js';
-import { redactRestBody } from '../capture/redact-rest.js';
 import type { Logger } from '../log/logger.js';
 import {
   backlogLines, backlogSeconds, bufferMaxBytes, bufferMaxRows, bufferedBytes, bufferedRows, committedSeq, flushFailures,
@@ -122,11 +121,11 @@ export class Pipeline implements CaptureSink {
     this.decoded(seq, receivedAt);
   }
 
+  /** A REST body; the REST client has masked its account numbers already (see capture/redact-rest.ts). */
   rest(response: { method: string; path: string; status: number; body: unknown }, receivedAt: number): void {
-    const redacted = { ...response, body: redactRestBody(response.body) };
-    const seq = this.liveWriter().appendRest(redacted, receivedAt);
+    const seq = this.liveWriter().appendRest(response, receivedAt);
     if (this.modeValue !== 'live') return this.journaled(seq);
-    this.decoder.decode({ seq, ts: receivedAt, type: 'rest', ...redacted });
+    this.decoder.decode({ seq, ts: receivedAt, type: 'rest', ...response });
     this.decoded(seq, receivedAt);
   }
 
