@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'SCHWAB_HTTP_ERROR'
   | 'SCHWAB_RETRIES_EXHAUSTED'
   | 'SCHWAB_BODY_INVALID'
-  | 'STREAM_MAX_CONNECTIONS';
+  | 'STREAM_MAX_CONNECTIONS'
+  | 'RECORDING_LOCKED';
 
 export class RecorderError extends Error {
   readonly code: ErrorCode;

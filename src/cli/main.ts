@@ -7,7 +7,9 @@ import { repoRoot } from '../paths.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerDbMaintenanceCommands } from './commands/db-maintenance.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerRecordCommand } from './commands/record.js';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerSimCommand } from './commands/sim.js';
 import { createContext, type CliContext, type GlobalOptions } from './context.js';
 
 /** Exit statuses: 0 success, 1 runtime failure, 2 usage or configuration error. */
@@ -28,7 +30,9 @@ function buildProgram(): { program: Command; ctx: CliContext } {
   const db = registerDbCommands(program, ctx);
   registerDbMaintenanceCommands(db, ctx);
   registerAuthCommands(program, ctx);
+  registerRecordCommand(program, ctx);
   registerReplayCommand(program, ctx);
+  registerSimCommand(program, ctx);
   return { program, ctx };
 }
 

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { DateTime } from 'luxon';
+import lockfile from 'proper-lockfile';
+import { RecorderError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { FORMAT, eventLine, restLine, segmentName, segmentNumber, wsLine } from './format.js';
 import { lastSeqOf } from './reader.js';
@@ -40,6 +42,7 @@ export class RecordingWriter {
   private seq = 0;
   private durableSeq = 0;
   private bytesTotal = 0;
+  private unlock: () => Promise<void> = async () => undefined;
 
   private constructor(readonly id: string, readonly folder: string, private readonly options: RecordingWriterOptions) {}
 
@@ -49,6 +52,7 @@ export class RecordingWriter {
     const folder = path.join(options.dir, id);
     await mkdir(folder, { recursive: true });
     const writer = new RecordingWriter(id, folder, options);
+    writer.unlock = await lockRecording(folder, options.logger);
     const previous = await existingSegments(folder);
     writer.seq = previous.length > 0 ? await lastSeqOf(folder) : 0;
     writer.durableSeq = writer.seq;
@@ -105,6 +109,7 @@ export class RecordingWriter {
     await this.file.close();
     if (this.options.gzipClosedSegments) this.compress(segmentName(this.segment));
     await Promise.all(this.compressions);
+    await this.unlock();
   }
 
   private push(line: string): number {
@@ -160,6 +165,18 @@ export class RecordingWriter {
       .then(() => unlink(source))
       .catch((error: unknown) => this.options.logger.warn({ err: error, segment: name }, 'could not compress a closed segment; it stays uncompressed'));
     this.compressions.push(job);
+  }
+}
+
+/** One writer per recording: a second recorder on the same folder would interleave two journals. */
+async function lockRecording(folder: string, logger: Logger): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(folder, {
+      realpath: false, lockfilePath: path.join(folder, '.lock'), stale: 30_000,
+      onCompromised: (error) => logger.error({ err: error, folder }, 'the recording lock was taken over while held'),
+    });
+  } catch {
+    throw new RecorderError('RECORDING_LOCKED', `recording ${folder} is being written by another recorder (lock ${path.join(folder, '.lock')}); stop it first`);
   }
 }
 

@@ -1,10 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../src/paths.js';
 import { Secret } from '../../src/schwab/secret.js';
 import { REFRESH_TOKEN_LIFETIME_MS, TokenStore } from '../../src/schwab/token-store.js';
-import { runCli } from '../support/cli.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { freePort } from '../support/server.js';
 
 const ACCESS = 'I0.cli-access-token-text';
 const REFRESH = 'R0.cli-refresh-token-text';
@@ -65,5 +70,109 @@ describe('auth commands without Schwab', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('schwab.appKey: not set: set SCHWAB_APP_KEY');
     expect(run.stderr).toContain('schwab.appSecret: not set: set SCHWAB_APP_SECRET');
+  });
+});
+
+/** The CLI as a child process with a pipe to its stdin; `onStdout` sees output as it arrives. */
+function spawnCli(args: string[], env: NodeJS.ProcessEnv, input?: string, onStdout?: (text: string) => void): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onStdout?.(stdout);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
+describe('auth commands against the simulator', () => {
+  let sim: Simulator;
+  let dir: string;
+  let configFile: string;
+  const tokenFile = (): string => path.join(dir, 'tokens.json');
+  const env = (): NodeJS.ProcessEnv => ({
+    SCHWAB_RECORDER_CONFIG: configFile,
+    SCHWAB_APP_KEY: sim.credentials.appKey,
+    SCHWAB_APP_SECRET: sim.credentials.appSecret,
+    SCHWAB_TOKEN_FILE: tokenFile(),
+    SCHWAB_CALLBACK_URL: '',
+  });
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 3, callbackUrl: `https://127.0.0.1:${await freePort()}` });
+    dir = await mkdtemp(path.join(tmpdir(), 'auth-cli-sim-'));
+    configFile = path.join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify({ schwab: { apiBaseUrl: sim.baseUrl, callbackUrl: sim.credentials.callbackUrl } }));
+  });
+  afterAll(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function tokenTexts(): Promise<string[]> {
+    const onDisk = JSON.parse(await readFile(tokenFile(), 'utf8')) as Record<string, string>;
+    return [onDisk['accessToken']!, onDisk['refreshToken']!, onDisk['idToken']!];
+  }
+
+  it('auth login prints the authorize URL, reads the pasted redirect URL and stores the tokens', async () => {
+    const run = await spawnCli(['auth', 'login'], env(), `${sim.authorizationRedirectUrl()}\n`);
+    expect(run.stderr).not.toContain('error');
+    expect(run.code).toBe(0);
+    const url = new URL(/^ {2}(http\S+)$/m.exec(run.stdout)![1]!);
+    expect(url.pathname).toBe('/v1/oauth/authorize');
+    expect(url.searchParams.get('client_id')).toBe(sim.credentials.appKey);
+    expect(url.searchParams.get('redirect_uri')).toBe(sim.credentials.callbackUrl);
+    expect(run.stdout).toMatch(/^access token expires:\s+\S+ \((29m \d+s|30m)\)$/m);
+    expect(run.stdout).toMatch(/^refresh token expires:\s+\S+ \(6d 23h\)$/m);
+    expect((await stat(tokenFile())).mode & 0o777).toBe(0o600);
+    for (const token of await tokenTexts()) expect(run.stdout + run.stderr).not.toContain(token);
+  });
+
+  it('auth login with nothing pasted is a usage error', async () => {
+    const run = await spawnCli(['auth', 'login'], { ...env(), SCHWAB_TOKEN_FILE: path.join(dir, 'unused.json') }, '');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('nothing was pasted');
+  });
+
+  it('auth refresh replaces the access token and keeps the refresh token issue time', async () => {
+    const before = JSON.parse(await readFile(tokenFile(), 'utf8')) as Record<string, string>;
+    const run = await runCli(['auth', 'refresh'], env());
+    expect(run.code).toBe(0);
+    const after = JSON.parse(await readFile(tokenFile(), 'utf8')) as Record<string, string>;
+    expect(after['accessToken']).not.toBe(before['accessToken']);
+    expect(after['refreshTokenIssuedAt']).toBe(before['refreshTokenIssuedAt']);
+    for (const token of [...await tokenTexts(), before['accessToken']!]) expect(run.stdout + run.stderr).not.toContain(token);
+  });
+
+  it('auth refresh with a refresh token Schwab rejects exits 1 saying to run auth login', async () => {
+    sim.faults.expireRefreshTokens();
+    const run = await runCli(['auth', 'refresh'], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: Schwab rejected the refresh token \(HTTP 400: unsupported_token_type\).*run `schwab-recorder auth login`$/m);
+  });
+
+  it('auth login --listen serves the callback URL over HTTPS and catches the code', async () => {
+    const redirect = sim.authorizationRedirectUrl();
+    let visited = false;
+    const run = await spawnCli(['auth', 'login', '--listen', '--timeout', '30'], env(), undefined, (stdout) => {
+      if (visited || !stdout.includes('Waiting for the browser')) return;
+      visited = true;
+      get(redirect, { rejectUnauthorized: false }, (response) => response.resume()).on('error', () => undefined);
+    });
+    expect(run.stderr).not.toContain('error');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^refresh token expires:\s+\S+ \(6d 23h\)$/m);
+    const stored = await new TokenStore(tokenFile()).read();
+    expect(Date.now() - stored!.refreshTokenIssuedAt).toBeLessThan(60_000);
   });
 });

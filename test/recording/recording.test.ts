@@ -86,6 +86,14 @@ describe('recording', () => {
     expect(dataOnly(await collect(first.folder)).map((l) => (l as { event: string }).event)).toEqual(['a', 'b', 'c']);
   });
 
+  it('refuses a second writer on a recording that is being written', async () => {
+    const first = await open();
+    await expect(open({ recordingId: first.id })).rejects.toThrow(/is being written by another recorder/);
+    await first.close();
+    const second = await open({ recordingId: first.id });
+    await second.close();
+  });
+
   it('skips a torn last line with a warning and delivers everything before it', async () => {
     const writer = await open({ gzipClosedSegments: false });
     writer.appendEvent('a', {}, 1);

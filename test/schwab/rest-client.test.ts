@@ -1,10 +1,18 @@
-// RestClient against real HTTP peers on loopback. The simulator covers Schwab's behaviour (rest-sim.test.ts); this
-// file covers what no simulator fault produces: silence, a closed port, a body of the wrong shape.
-import { afterEach, describe, expect, it } from 'vitest';
+// RestClient against real HTTP peers on loopback: the Schwab simulator for Schwab's behaviour (401, 429, 5xx, every
+// endpoint's body), and a bare server for what no simulator fault produces (silence, a closed port, a wrong shape).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isRecorderError } from '../../src/errors.js';
-import { restRetries } from '../../src/metrics/registry.js';
+import { restRetries, tokenRefreshes } from '../../src/metrics/registry.js';
 import { SchwabApi } from '../../src/schwab/endpoints.js';
+import { OAuthClient } from '../../src/schwab/oauth.js';
+import { TokenBucket } from '../../src/schwab/rate-limit.js';
 import { RestClient, SchwabHttpError, pathWithQuery, type AccessTokenSource } from '../../src/schwab/rest-client.js';
+import { TokenManager } from '../../src/schwab/token-manager.js';
+import { TokenStore } from '../../src/schwab/token-store.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { bufferLogger, memorySink } from '../support/capture.js';
 import { json, startHttpPeer, type HttpPeer } from '../support/http-peer.js';
 import { freePort } from '../support/server.js';
@@ -137,5 +145,160 @@ describe('RestClient against a local HTTP peer', () => {
     expect(log.text()).toContain('retrying');
     expect(log.text()).not.toContain(TOKEN);
     expect(JSON.stringify(sink.rests)).not.toContain(TOKEN);
+  });
+});
+
+describe('RestClient against the simulator', () => {
+  let sim: Simulator;
+  let dir: string;
+  let auth: TokenManager;
+  const log = bufferLogger();
+  const sink = memorySink();
+  const seen = new Set<string>();
+
+  function api(overrides: Partial<{ maxRetries: number; limiter: TokenBucket }> = {}): SchwabApi {
+    return new SchwabApi(new RestClient({
+      settings: { apiBaseUrl: sim.baseUrl, requestTimeoutMs: 5_000, requestsPerMinute: 6_000, maxRetries: overrides.maxRetries ?? 3 },
+      auth: {
+        accessToken: async () => remember(await auth.accessToken()),
+        refreshNow: async (reason, rejected) => remember(await auth.refreshNow(reason, rejected)),
+      },
+      logger: log.logger,
+      capture: sink,
+      backoff: { initialDelayMs: 20, maxDelayMs: 100 },
+      ...(overrides.limiter === undefined ? {} : { limiter: overrides.limiter }),
+    }));
+  }
+
+  function remember(token: string): string {
+    seen.add(token);
+    return token;
+  }
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 5 });
+    dir = await mkdtemp(path.join(tmpdir(), 'rest-sim-'));
+  });
+  afterAll(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  let case_ = 0;
+  beforeEach(async () => {
+    case_ += 1;
+    const file = path.join(dir, `tokens-${case_}.json`);
+    auth = new TokenManager({
+      settings: { refreshLeewayMs: 120_000, refreshTokenWarnDays: 2 },
+      store: new TokenStore(file),
+      oauth: new OAuthClient({ apiBaseUrl: sim.baseUrl, ...sim.credentials, requestTimeoutMs: 5_000, maxRetries: 1 }, { logger: log.logger }),
+      logger: log.logger,
+    });
+    await auth.login(sim.authorizationRedirectUrl());
+    sim.faults.restFailures(500, 0);
+  });
+
+  const statuses = (count: number): number[] => sim.stats.restRequests.slice(-count).map((r) => r.status);
+
+  it('parses the body of every endpoint', async () => {
+    const client = api();
+    const preference = await client.userPreference();
+    expect(preference.streamerInfo[0]?.streamerSocketUrl).toBe(sim.wsUrl);
+    const [first] = await client.accountNumbers();
+    expect(first?.accountNumber).toMatch(/^\.\.\.\w{3}$/);
+    const hash = first!.hashValue;
+    await client.accounts('positions');
+    expect((await client.account(hash)).securitiesAccount.accountNumber).toMatch(/^\.\.\./);
+    const week = { fromEnteredTime: Date.now() - 7 * 86_400_000, toEnteredTime: Date.now() };
+    await client.orders(hash, week);
+    await client.allOrders({ ...week, maxResults: 100 });
+    await client.transactions(hash, { startDate: week.fromEnteredTime, endDate: week.toEnteredTime });
+    const candles = await client.priceHistory({ symbol: 'AAPL', periodType: 'day', period: 1, frequencyType: 'minute', frequency: 5 });
+    expect(candles.candles.length).toBeGreaterThan(0);
+    const chain = await client.chains({ symbol: 'AAPL', contractType: 'ALL', strikeCount: 4 });
+    expect(Object.keys(chain.callExpDateMap ?? {}).length).toBeGreaterThan(0);
+    expect((await client.chains({ symbol: '$SPX', strikeCount: 2 })).symbol).toBe('$SPX');
+    expect((await client.expirationChain('AAPL')).expirationList.length).toBeGreaterThan(0);
+    const quotes = await client.quotes(['AAPL', '$SPX']);
+    expect(quotes['$SPX']?.assetMainType).toBe('INDEX');
+    await client.markets(['equity', 'option']);
+    expect(statuses(13).every((status) => status === 200)).toBe(true);
+  });
+
+  it('captures every stored body with its path and status, account numbers masked', () => {
+    const paths = sink.rests.map((record) => record.path.split('?')[0]);
+    expect(paths).toContain('/trader/v1/userPreference');
+    expect(paths).toContain('/marketdata/v1/chains');
+    expect(sink.rests.find((record) => record.path.startsWith('/marketdata/v1/quotes'))?.path).toBe('/marketdata/v1/quotes?symbols=AAPL,%24SPX');
+    expect(sink.rests.every((record) => record.status === 200 && record.method === 'GET' && record.receivedAt > 0)).toBe(true);
+    expect(JSON.stringify(sink.rests)).not.toMatch(/"accountNumber":\s*(\d|"\d)/);
+  });
+
+  it('answers a 401 with one refresh and a retry that succeeds', async () => {
+    const client = api();
+    const before = await auth.accessToken();
+    const refreshed = (await tokenRefreshes.get()).values.find((v) => v.labels.result === 'success')?.value ?? 0;
+    sim.faults.expireAccessTokens();
+    await client.userPreference();
+    expect(statuses(2)).toEqual([401, 200]);
+    expect(await auth.accessToken()).not.toBe(before);
+    expect((await tokenRefreshes.get()).values.find((v) => v.labels.result === 'success')?.value).toBe(refreshed + 1);
+  });
+
+  it('retries a 429 after the wait Retry-After advises', async () => {
+    const client = api();
+    sim.faults.restFailures(429, 1, 1);
+    const before = await retryCount('quotes', '429');
+    const started = Date.now();
+    await client.quotes(['MSFT']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(statuses(2)).toEqual([429, 200]);
+    expect(await retryCount('quotes', '429')).toBe(before + 1);
+  });
+
+  it('retries 500s with backoff, then succeeds', async () => {
+    const client = api({ maxRetries: 3 });
+    sim.faults.restFailures(500, 2);
+    const before = await retryCount('expirationChain', '5xx');
+    await client.expirationChain('SPY');
+    expect(statuses(3)).toEqual([500, 500, 200]);
+    expect(await retryCount('expirationChain', '5xx')).toBe(before + 2);
+  });
+
+  it('gives up after maxRetries with SCHWAB_RETRIES_EXHAUSTED naming the endpoint and the last status', async () => {
+    const client = api({ maxRetries: 2 });
+    sim.faults.restFailures(503, 5);
+    const error = await client.chains({ symbol: 'AAPL', strikeCount: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchwabHttpError);
+    expect(error).toMatchObject({ code: 'SCHWAB_RETRIES_EXHAUSTED', endpoint: 'chains', status: 503, attempts: 3 });
+    expect((error as Error).message).toMatch(/^Schwab chains failed after 3 attempts: last HTTP 503 Service Unavailable: Service Unavailable: /);
+    expect(statuses(3)).toEqual([503, 503, 503]);
+  });
+
+  it('reports an expired refresh token behind a 401 as AUTH_REFRESH_EXPIRED', async () => {
+    const client = api();
+    sim.faults.expireAccessTokens();
+    sim.faults.expireRefreshTokens();
+    const error = await client.userPreference().catch((e: unknown) => e);
+    expect(isRecorderError(error, 'AUTH_REFRESH_EXPIRED')).toBe(true);
+    expect((error as Error).message).toContain('run `schwab-recorder auth login`');
+  });
+
+  it('spaces a burst beyond the token bucket at the configured rate', async () => {
+    const client = api({ limiter: new TokenBucket({ requestsPerMinute: 600, burst: 2 }) }); // one per 100 ms after 2
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 6 }, () => client.markets(['equity'])));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    expect(statuses(6)).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+
+  it('never puts token text in a log line or a captured record', () => {
+    expect(seen.size).toBeGreaterThan(3);
+    const logged = log.text();
+    const captured = JSON.stringify(sink.rests);
+    expect(logged).toContain('retrying');
+    for (const token of seen) {
+      expect(logged).not.toContain(token);
+      expect(captured).not.toContain(token);
+    }
   });
 });

@@ -1,0 +1,161 @@
+// The composition root of `record`: one pipeline (recording → decode → buffers → flush), fed by one streamer
+// session and the REST client, against Schwab — or, without credentials, against the built-in simulator.
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import type { Config } from '../config/schema.js';
+import { migrate } from '../db/migrations.js';
+import { applyRetention, ensurePartitionsAhead } from '../db/partitions.js';
+import type { Logger } from '../log/logger.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { RecordingWriter } from '../recording/writer.js';
+import { SchwabApi } from '../schwab/endpoints.js';
+import type { RecordedService } from '../schwab/fields.js';
+import { OAuthClient } from '../schwab/oauth.js';
+import { RestClient } from '../schwab/rest-client.js';
+import type { StreamerInfo } from '../schwab/streamer/protocol.js';
+import { StreamerSession } from '../schwab/streamer/session.js';
+import { TokenManager } from '../schwab/token-manager.js';
+import { TokenStore } from '../schwab/token-store.js';
+import { startSimulator, type Simulator } from '../sim/index.js';
+
+const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
+const ACCOUNT_ACTIVITY_KEY = 'Account Activity';
+
+export interface Recorder {
+  pipeline: Pipeline;
+  session: StreamerSession;
+  writer: RecordingWriter;
+  /** The simulator when no Schwab credentials are configured. */
+  simulator: Simulator | null;
+  /** Resolves when the session stops; rejects when it gives up for good (e.g. code 12 repeatedly). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Feed {
+  tokens: TokenManager;
+  settings: Config['schwab'];
+  simulator: Simulator | null;
+  cleanup(): Promise<void>;
+}
+
+export async function startRecorder(config: Config, pool: pg.Pool, logger: Logger): Promise<Recorder> {
+  await migrate(pool);
+  await ensurePartitionsAhead(pool, config.partitions.ahead);
+  const feed = await openFeed(config, logger);
+  const writer = await openRecording(config, logger).catch(async (error: unknown) => {
+    await feed.cleanup();
+    throw error;
+  });
+  const pipeline = await Pipeline.open({
+    pool, recordingId: writer.id, recordingPath: writer.folder, writer, logger,
+    buffers: { flushRows: config.pipeline.flushRows, maxRows: config.pipeline.maxBufferedRows, maxBytes: config.pipeline.maxBufferedBytes },
+    flushIntervalMs: config.pipeline.flushIntervalMs,
+    retry: { initialDelayMs: config.pipeline.retryInitialDelayMs, maxDelayMs: config.pipeline.retryMaxDelayMs },
+  }).catch(async (error: unknown) => {
+    await writer.close();
+    await feed.cleanup();
+    throw error;
+  });
+  pipeline.event('recording_started', { recording: writer.id, feed: feed.simulator ? 'simulator' : 'schwab' }, Date.now());
+  if (feed.simulator) pipeline.event('simulated_feed', { warning: 'no Schwab credentials configured: recording the built-in simulator', url: feed.simulator.baseUrl }, Date.now());
+  pipeline.start();
+  const api = new SchwabApi(new RestClient({ settings: feed.settings, auth: feed.tokens, logger, capture: pipeline }));
+  const session = new StreamerSession({
+    streamerInfo: async () => (await api.userPreference()).streamerInfo[0] as StreamerInfo,
+    auth: feed.tokens, capture: pipeline, logger, keys: streamKeys(config.stream),
+    limits: config.stream, heartbeatTimeoutMs: config.stream.heartbeatTimeoutMs,
+    dataSilenceTimeoutMs: config.stream.dataSilenceTimeoutMs, reconnect: config.stream.reconnect,
+  });
+  const done = session.start();
+  const maintenance = setInterval(() => void maintain(config, pool, logger), MAINTENANCE_INTERVAL_MS);
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= (async () => {
+    clearInterval(maintenance);
+    await session.stop();
+    await pipeline.stop();
+    await feed.cleanup();
+  })());
+  return { pipeline, session, writer, simulator: feed.simulator, done, stop };
+}
+
+/** Schwab when an app key and secret are configured; the simulator otherwise, said loudly. */
+async function openFeed(config: Config, logger: Logger): Promise<Feed> {
+  const { appKey, appSecret } = config.schwab;
+  if (appKey && appSecret) {
+    const tokens = TokenManager.fromConfig(config.schwab, logger);
+    await tokens.accessToken(); // fails now, with `auth login` in the message, when there are no tokens
+    return { tokens, settings: config.schwab, simulator: null, cleanup: async () => undefined };
+  }
+  const simulator = await startSimulator({
+    port: config.simulator.port, seed: config.simulator.seed, updatesPerSecond: config.simulator.updatesPerSecond,
+    heartbeatIntervalMs: config.simulator.heartbeatIntervalMs, symbols: config.stream.equities,
+  });
+  logger.warn({ simulator: simulator.baseUrl },
+    'NO SCHWAB CREDENTIALS CONFIGURED (SCHWAB_APP_KEY / SCHWAB_APP_SECRET): RECORDING THE BUILT-IN SIMULATED FEED, NOT THE MARKET');
+  const dir = await mkdtemp(path.join(tmpdir(), 'schwab-recorder-sim-tokens-'));
+  const settings = { ...config.schwab, ...simulator.credentials, apiBaseUrl: simulator.baseUrl, tokenFile: path.join(dir, 'tokens.json') };
+  const tokens = new TokenManager({
+    settings, store: new TokenStore(settings.tokenFile, { logger }), oauth: new OAuthClient(settings, { logger }), logger,
+  });
+  await tokens.login(simulator.authorizationCode());
+  return {
+    tokens, settings, simulator,
+    cleanup: async () => {
+      await simulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function streamKeys(stream: Config['stream']): Partial<Record<RecordedService, string[]>> {
+  return {
+    LEVELONE_EQUITIES: stream.equities,
+    LEVELONE_OPTIONS: stream.options,
+    CHART_EQUITY: stream.chartEquities,
+    ACCT_ACTIVITY: stream.accountActivity ? [ACCOUNT_ACTIVITY_KEY] : [],
+  };
+}
+
+/** Continues the newest recording (a restart after a crash resumes its journal); starts one when there is none. */
+async function openRecording(config: Config, logger: Logger): Promise<RecordingWriter> {
+  const newest = await newestRecording(config.recording.dir);
+  return RecordingWriter.open({
+    dir: config.recording.dir, recordingId: newest ?? undefined, logger,
+    segmentMaxBytes: config.recording.segmentMaxBytes, segmentMaxAgeMs: config.recording.segmentMaxAgeMs,
+    gzipClosedSegments: config.recording.gzipClosedSegments,
+  });
+}
+
+async function newestRecording(dir: string): Promise<string | null> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  // Ids start with their UTC start time, so the newest sorts last.
+  return names.filter((n) => /^\d{8}T\d{6}Z-[0-9a-f]+$/.test(n)).sort().at(-1) ?? null;
+}
+
+/** Hourly: partitions ahead, partition retention, recording retention. Failures are logged, never fatal. */
+async function maintain(config: Config, pool: pg.Pool, logger: Logger): Promise<void> {
+  try {
+    await ensurePartitionsAhead(pool, config.partitions.ahead);
+    const dropped = await applyRetention(pool, config.partitions.retentionDays);
+    if (dropped.length > 0) logger.info({ dropped: dropped.map((d) => d.partition) }, 'partitions dropped by retention');
+    await pruneRecordings(config.recording, logger);
+  } catch (error) {
+    logger.warn({ err: error }, 'maintenance failed; will try again in an hour');
+  }
+}
+
+async function pruneRecordings(recording: Config['recording'], logger: Logger): Promise<void> {
+  if (recording.retentionDays === null) return;
+  const cutoff = Date.now() - recording.retentionDays * 86_400_000;
+  const names = (await readdir(recording.dir).catch(() => [] as string[])).sort();
+  for (const name of names.slice(0, -1)) { // never the newest: it is being written
+    const folder = path.join(recording.dir, name);
+    if ((await stat(folder)).mtimeMs < cutoff) {
+      await rm(folder, { recursive: true, force: true });
+      logger.info({ recording: name }, 'recording deleted by retention');
+    }
+  }
+}
