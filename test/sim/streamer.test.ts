@@ -91,11 +91,16 @@ describe('simulator streamer', () => {
     expect(sim.stats.subscriptions['LEVELONE_EQUITIES']).toEqual(new Set(['NVDA', 'AMD']));
     expect((await client.command('LEVELONE_EQUITIES', 'UNSUBS', { keys: 'NVDA' })).code).toBe(0);
     expect(sim.stats.subscriptions['LEVELONE_EQUITIES']).toEqual(new Set(['AMD']));
-    const before = client.items('LEVELONE_EQUITIES').length;
     expect((await client.command('LEVELONE_EQUITIES', 'VIEW', { fields: '0,1,2' })).code).toBe(0);
-    const viewed = await client.waitFor(() => client.items('LEVELONE_EQUITIES').slice(before).find((i) => i['key'] === 'AMD'));
+    // Everything after the VIEW response carries the new fields only, starting with the re-sent values.
+    const viewAt = client.frames.findIndex((f) => (f['response'] as Array<Record<string, unknown>> | undefined)?.[0]?.['command'] === 'VIEW');
+    const afterView = (): Record<string, unknown>[] => client.frames.slice(viewAt + 1)
+      .flatMap((f) => (Array.isArray(f['data']) ? (f['data'] as Array<{ content: Record<string, unknown>[] }>) : []))
+      .flatMap((block) => block.content).filter((item) => item['key'] === 'AMD');
+    const [viewed] = await client.waitFor(() => afterView().length >= 3 && afterView());
     expect(viewed).toHaveProperty('1');
-    expect(Object.keys(viewed).filter((k) => /^\d+$/.test(k)).every((k) => ['1', '2'].includes(k))).toBe(true);
+    expect(viewed).toHaveProperty('2');
+    for (const item of afterView()) expect(Object.keys(item).filter((k) => /^\d+$/.test(k)).every((k) => ['1', '2'].includes(k))).toBe(true);
     const commands = sim.stats.commands.filter((c) => c.service === 'LEVELONE_EQUITIES').map((c) => [c.command, c.keys, c.code]);
     expect(commands).toEqual([
       ['SUBS', ['AAPL', 'MSFT'], 0], ['SUBS', ['NVDA'], 0], ['ADD', ['AMD'], 0], ['UNSUBS', ['NVDA'], 0], ['VIEW', [], 0],
