@@ -2,6 +2,8 @@
 // in accounts, transactions and userPreference `accounts[]`, a number in orders. `hashValue` stays: every account
 // path uses it and it reveals nothing by itself.
 
+import { maskAccountNumber } from '../schwab/account-mask.js';
+
 const ACCOUNT_NUMBER_KEY = 'accountNumber';
 
 /**
@@ -14,7 +16,7 @@ export function redactRestBody(body: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     copy[key] = key === ACCOUNT_NUMBER_KEY && (typeof value === 'string' || typeof value === 'number')
-      ? `...${String(value).slice(-3)}`
+      ? maskAccountNumber(value)
       : redactRestBody(value);
   }
   return copy;

@@ -2,28 +2,13 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CaptureSink } from '../../src/capture/sink.js';
 import { isRecorderError } from '../../src/errors.js';
 import { StreamerSession, type StreamerSessionOptions } from '../../src/schwab/streamer/session.js';
+import { memorySink, type MemorySink } from '../support/capture.js';
 import { simulatedSchwab, type SimulatedSchwab } from '../support/simulated-schwab.js';
 
-interface Captured {
-  frames: { text: string; parsed: unknown }[];
-  events: { event: string; detail: Record<string, unknown> }[];
-  sink: CaptureSink;
-}
-
-function capture(): Captured {
-  const captured: Captured = {
-    frames: [], events: [],
-    sink: {
-      wsFrame: (text, parsed) => captured.frames.push({ text, parsed }),
-      rest: () => undefined,
-      event: (event, detail) => captured.events.push({ event, detail }),
-    },
-  };
-  return captured;
-}
+type Captured = MemorySink;
+const capture = memorySink;
 
 const EQUITIES = ['AAPL', 'MSFT', 'NVDA', 'SPY', 'QQQ'];
 
@@ -52,7 +37,7 @@ describe('streamer session against the simulator', () => {
     const option = (await schwab.api.chains({ symbol: 'AAPL', strikeCount: 2 })).callExpDateMap;
     const optionKeys = Object.values(option ?? {}).flatMap((strikes) => Object.values(strikes).flatMap((cs) => cs.map((c) => c.symbol))).slice(0, 4);
     session = new StreamerSession({
-      streamerInfo: () => schwab.streamerInfo(), auth: schwab.tokens, capture: captured.sink, logger: schwab.logger,
+      streamerInfo: () => schwab.streamerInfo(), auth: schwab.tokens, capture: captured, logger: schwab.logger,
       keys: { LEVELONE_EQUITIES: EQUITIES, LEVELONE_OPTIONS: optionKeys, CHART_EQUITY: ['AAPL', 'MSFT'], ACCT_ACTIVITY: ['Account Activity'] },
       limits: { maxKeysPerRequest: 250, maxKeysPerService: 500 },
       heartbeatTimeoutMs: 2000, dataSilenceTimeoutMs: 5000,
@@ -142,7 +127,7 @@ describe('streamer session against the simulator', () => {
     schwab.sim.faults.denyLogins(1);
     const again = capture();
     session = new StreamerSession({
-      streamerInfo: () => schwab.streamerInfo(), auth, capture: again.sink, logger: schwab.logger,
+      streamerInfo: () => schwab.streamerInfo(), auth, capture: again, logger: schwab.logger,
       keys: { LEVELONE_EQUITIES: EQUITIES }, limits: { maxKeysPerRequest: 250, maxKeysPerService: 500 },
       heartbeatTimeoutMs: 2000, dataSilenceTimeoutMs: 5000, reconnect: { initialDelayMs: 50, maxDelayMs: 200, healthyAfterMs: 60_000 },
     });
@@ -167,7 +152,7 @@ describe('streamer session against the simulator', () => {
     await once(other, 'message');
     const second = capture();
     session = new StreamerSession({
-      streamerInfo: () => schwab.streamerInfo(), auth: schwab.tokens, capture: second.sink, logger: schwab.logger,
+      streamerInfo: () => schwab.streamerInfo(), auth: schwab.tokens, capture: second, logger: schwab.logger,
       keys: { LEVELONE_EQUITIES: EQUITIES }, limits: { maxKeysPerRequest: 250, maxKeysPerService: 500 },
       heartbeatTimeoutMs: 2000, dataSilenceTimeoutMs: 5000, reconnect: { initialDelayMs: 20, maxDelayMs: 50, healthyAfterMs: 60_000 },
       maxConnectionRefusals: 2,
@@ -215,7 +200,7 @@ describe('streamer session against the simulator', () => {
     await until(() => count(captured, 'connected') === 2);
     const token = await schwab.tokens.accessToken();
     expect(token.length).toBeGreaterThan(10);
-    const everything = `${schwab.logs.join('\n')}\n${JSON.stringify(captured.events)}\n${captured.frames.map((f) => f.text).join('\n')}`;
+    const everything = `${schwab.logs()}\n${JSON.stringify(captured.events)}\n${captured.frames.map((f) => f.text).join('\n')}`;
     expect(everything).not.toContain(token);
     const login = captured.events.find((e) => e.event === 'sent' && JSON.stringify(e.detail).includes('LOGIN'));
     expect(JSON.stringify(login?.detail)).toContain('"Authorization":"[redacted]"');

@@ -3,9 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { CaptureSink } from '../../src/capture/sink.js';
-import { createLogger, type Logger } from '../../src/log/logger.js';
+import type { Logger } from '../../src/log/logger.js';
 import { SchwabApi } from '../../src/schwab/endpoints.js';
 import { OAuthClient } from '../../src/schwab/oauth.js';
 import { RestClient } from '../../src/schwab/rest-client.js';
@@ -13,29 +12,23 @@ import type { StreamerInfo } from '../../src/schwab/streamer/protocol.js';
 import { TokenManager } from '../../src/schwab/token-manager.js';
 import { TokenStore } from '../../src/schwab/token-store.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { bufferLogger } from './capture.js';
 
 export interface SimulatedSchwab {
   sim: Simulator;
   tokens: TokenManager;
   api: SchwabApi;
-  /** Every log line written, as text: secrets must never appear in it. */
-  logs: string[];
+  /** Everything logged so far, as text: secrets must never appear in it. */
+  logs: () => string;
   logger: Logger;
   streamerInfo(): Promise<StreamerInfo>;
   close(): Promise<void>;
 }
 
-/** The recorder's logger (its redaction included), keeping every line at debug level for assertions. */
-export function capturingLogger(): { logger: Logger; logs: string[] } {
-  const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
-  return { logger: createLogger({ level: 'debug', destination: sink }), logs };
-}
-
 export async function simulatedSchwab(options: SimulatorOptions = {}, capture?: CaptureSink): Promise<SimulatedSchwab> {
   const sim = await startSimulator(options);
   const dir = await mkdtemp(path.join(tmpdir(), 'schwab-tokens-'));
-  const { logger, logs } = capturingLogger();
+  const { logger, text: logs } = bufferLogger('debug');
   const settings = {
     apiBaseUrl: sim.baseUrl, ...sim.credentials, requestTimeoutMs: 5000, maxRetries: 3,
     requestsPerMinute: 6000, refreshLeewayMs: 60_000, refreshTokenWarnDays: 2,
