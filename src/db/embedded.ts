@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { constants as fsConstants, readFileSync } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { chown, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { RecorderError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { isProcessAlive } from '../process.js';
 
 const execFileAsync = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -267,26 +268,3 @@ function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-/**
- * Signal 0 probes without signalling; EPERM means the process exists but belongs to another user (postgres, when we
- * are not root). A zombie counts as gone: under a PID 1 that does not reap orphans (a container without an init), a
- * stopped server lingers as one.
- */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return !isZombie(pid);
-}
-
-/** /proc/<pid>/stat is `pid (comm) state ...`; comm may contain spaces or parentheses, so parse after the last ')'. */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}

@@ -3,13 +3,14 @@
 // each commit, so nothing in the database is ever newer than the journal.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { DateTime } from 'luxon';
 import lockfile from 'proper-lockfile';
 import { RecorderError } from '../errors.js';
+import { isProcessAlive } from '../process.js';
 import type { Logger } from '../log/logger.js';
 import { FORMAT, eventLine, restLine, segmentName, segmentNumber, wsLine } from './format.js';
 import { lastSeqOf } from './reader.js';
@@ -168,16 +169,40 @@ export class RecordingWriter {
   }
 }
 
-/** One writer per recording: a second recorder on the same folder would interleave two journals. */
+/**
+ * One writer per recording: a second recorder on the same folder would interleave two journals. The lock holds the
+ * owner's pid, so a restart after a crash (kill -9, OOM) takes over a lock whose owner is gone instead of waiting.
+ */
+const heldHere = new Set<string>();
+
 async function lockRecording(folder: string, logger: Logger): Promise<() => Promise<void>> {
+  if (heldHere.has(folder)) throw new RecorderError('RECORDING_LOCKED', `recording ${folder} is already being written by this process`);
+  const lockPath = path.join(folder, '.lock');
+  const ownerFile = path.join(folder, '.lock-owner');
+  const take = () => lockfile.lock(folder, {
+    realpath: false, lockfilePath: lockPath, stale: 30_000,
+    onCompromised: (error) => logger.error({ err: error, folder }, 'the recording lock was taken over while held'),
+  });
+  let release: () => Promise<void>;
   try {
-    return await lockfile.lock(folder, {
-      realpath: false, lockfilePath: path.join(folder, '.lock'), stale: 30_000,
-      onCompromised: (error) => logger.error({ err: error, folder }, 'the recording lock was taken over while held'),
-    });
+    release = await take();
   } catch {
-    throw new RecorderError('RECORDING_LOCKED', `recording ${folder} is being written by another recorder (lock ${path.join(folder, '.lock')}); stop it first`);
+    const owner = Number(await readFile(ownerFile, 'utf8').catch(() => ''));
+    if (!(owner > 0) || (owner !== process.pid && isProcessAlive(owner))) {
+      throw new RecorderError('RECORDING_LOCKED', `recording ${folder} is being written by another recorder (pid ${owner || 'unknown'}); stop it first`);
+    }
+    logger.warn({ folder, previousOwner: owner }, 'taking over the lock of a recorder that is gone');
+    await rm(lockPath, { recursive: true, force: true });
+    release = await take();
   }
+  // Our own pid in a lock we do not hold is a previous run of ours: containers restart the recorder as pid 1.
+  await writeFile(ownerFile, String(process.pid));
+  heldHere.add(folder);
+  return async () => {
+    heldHere.delete(folder);
+    await rm(ownerFile, { force: true });
+    await release();
+  };
 }
 
 export function newRecordingId(now: number): string {

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, readdir, rm, truncate, writeFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,9 +88,20 @@ describe('recording', () => {
 
   it('refuses a second writer on a recording that is being written', async () => {
     const first = await open();
-    await expect(open({ recordingId: first.id })).rejects.toThrow(/is being written by another recorder/);
+    await expect(open({ recordingId: first.id })).rejects.toThrow(/is already being written by this process/);
     await first.close();
     const second = await open({ recordingId: first.id });
+    await second.close();
+  });
+
+  it('takes over the lock of a recorder that died without releasing it', async () => {
+    const first = await open();
+    await first.close();
+    // What a kill -9 leaves: the lock directory, and an owner pid that no longer runs.
+    await mkdir(path.join(first.folder, '.lock'));
+    await writeFile(path.join(first.folder, '.lock-owner'), '2147483646');
+    const second = await open({ recordingId: first.id });
+    expect(second.appendEvent('after', {}, 9)).toBe(1);
     await second.close();
   });
 
