@@ -94,6 +94,8 @@ const simulator = z.strictObject({
   /** Level-one updates per second across all subscribed keys; 0 = as fast as the socket takes them. */
   updatesPerSecond: z.number().min(0),
   heartbeatIntervalMs: ms,
+  /** The simulator places and fills an order this often (ACCT_ACTIVITY announces it); null = never. */
+  orderIntervalMs: z.number().int().min(1).nullable(),
 });
 
 const recording = z.strictObject({

@@ -91,7 +91,8 @@ async function openFeed(config: Config, logger: Logger): Promise<Feed> {
   }
   const simulator = await startSimulator({
     port: config.simulator.port, seed: config.simulator.seed, updatesPerSecond: config.simulator.updatesPerSecond,
-    heartbeatIntervalMs: config.simulator.heartbeatIntervalMs, symbols: config.stream.equities,
+    heartbeatIntervalMs: config.simulator.heartbeatIntervalMs, orderIntervalMs: config.simulator.orderIntervalMs,
+    symbols: config.stream.equities,
   });
   logger.warn({ simulator: simulator.baseUrl },
     'NO SCHWAB CREDENTIALS CONFIGURED (SCHWAB_APP_KEY / SCHWAB_APP_SECRET): RECORDING THE BUILT-IN SIMULATED FEED, NOT THE MARKET');
