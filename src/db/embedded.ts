@@ -73,9 +73,10 @@ export async function startEmbedded(options: EmbeddedOptions, logger: Logger): P
 }
 
 /** Stops the server running on `dataDir`, whoever started it. Returns false when none was running. */
-export async function stopEmbedded(dataDir: string, logger: Logger): Promise<boolean> {
+/** `fast` rolls back sessions and checkpoints; `immediate` is a crash (recovery on next start), used by fault tests. */
+export async function stopEmbedded(dataDir: string, logger: Logger, mode: 'fast' | 'immediate' = 'fast'): Promise<boolean> {
   if ((await runningPostmaster(dataDir)) === undefined) return false;
-  await pgCtl(['stop', '-m', 'fast', '-w', '-D', dataDir], await serverOwner());
+  await pgCtl(['stop', '-m', mode, '-w', '-D', dataDir], await serverOwner());
   logger.info({ dataDir }, 'embedded postgres stopped');
   return true;
 }

@@ -75,7 +75,9 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
   const stop = () => (stopping ??= (async () => {
     clearInterval(maintenance);
     await session.stop();
+    logger.info('streamer stopped');
     await pipeline.stop();
+    logger.info({ committedSeq: pipeline.committedSeq, recordedSeq: writer.lastSeq }, 'final flush done; recording closed');
     await feed.cleanup();
   })());
   return { pipeline, session, writer, simulator: feed.simulator, done, stop };

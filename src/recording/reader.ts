@@ -3,7 +3,7 @@
 // everything up to it is delivered.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -45,8 +45,10 @@ export async function* readRecording(target: string, options: ReadOptions = {}):
   for (const file of await segmentFiles(target)) yield* readSegment(file, options);
 }
 
-async function* readSegment(file: string, options: ReadOptions): AsyncGenerator<RecordingLine> {
-  const source = createReadStream(file);
+async function* readSegment(listed: string, options: ReadOptions): AsyncGenerator<RecordingLine> {
+  // Opened once: a writer that gzips a closed segment unlinks the plain file, maybe between listing and reading.
+  const { handle, file } = await openSegment(listed);
+  const source = handle.createReadStream();
   const stream: Readable = file.endsWith('.gz') ? source.pipe(createGunzip()) : source;
   let streamError: Error | null = null;
   stream.on('error', (error) => { streamError = error; });
@@ -76,6 +78,15 @@ async function* readSegment(file: string, options: ReadOptions): AsyncGenerator<
   }
   if (streamError) {
     options.onDamage?.({ file, line: number, reason: `segment unreadable after line ${number}: ${(streamError as Error).message}` });
+  }
+}
+
+async function openSegment(file: string): Promise<{ handle: FileHandle; file: string }> {
+  try {
+    return { handle: await open(file), file };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !file.endsWith('.ndjson')) throw error;
+    return { handle: await open(`${file}.gz`), file: `${file}.gz` };
   }
 }
 

@@ -17,6 +17,8 @@ export function registerRecordCommand(program: Command, ctx: CliContext): void {
 async function record(ctx: CliContext, showStatus: boolean): Promise<void> {
   const config = ctx.config();
   const logger = ctx.logger();
+  // Listening from the start: a SIGTERM during startup must still end in a clean stop, not the default kill.
+  const signalled = nextSignal();
   const database = await resolveDatabase(config, logger);
   const pool = createPool(database.url, config, logger);
   let recorder: Recorder | undefined;
@@ -26,7 +28,7 @@ async function record(ctx: CliContext, showStatus: boolean): Promise<void> {
     process.stderr.write(`recording ${recorder.writer.id} into ${redactUrl(database.url)}\n`);
     process.stderr.write(`  psql:       psql "$(npm run -s cli -- db url)"\n  recording:  ${recorder.writer.folder}\n`);
     const status = showStatus ? setInterval(() => printStatus(recorder!), STATUS_INTERVAL_MS) : null;
-    const signal = await untilSignalOrEnd(recorder);
+    const signal = await Promise.race([signalled, recorder.done.then(() => 'session ended')]);
     if (status) clearInterval(status);
     logger.info({ signal }, 'stopping: final flush');
     await boundedStop(recorder);
@@ -43,9 +45,9 @@ function banner(url: string): void {
     + `!!  Recording the built-in Schwab simulator at ${url}, not the market.\n${line}\n`);
 }
 
-/** Resolves on SIGINT/SIGTERM (with its name), or when the session ends by itself; rejects if it gives up. */
-function untilSignalOrEnd(recorder: Recorder): Promise<string> {
-  return new Promise((resolve, reject) => {
+/** Resolves with the name of the first SIGINT/SIGTERM. */
+function nextSignal(): Promise<string> {
+  return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -53,7 +55,6 @@ function untilSignalOrEnd(recorder: Recorder): Promise<string> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    recorder.done.then(() => resolve('session ended'), reject);
   });
 }
 

@@ -49,6 +49,9 @@ export interface StreamerSessionOptions {
 export type SessionState = 'idle' | 'connecting' | 'subscribing' | 'streaming' | 'waiting' | 'stopped' | 'failed';
 
 /** Data silence applies to the level-one services only: they tick all session long; bars and account activity do not. */
+/** How long a clean close may take before the socket is cut. */
+const CLOSE_GRACE_MS = 2000;
+
 const SILENCE_WATCHED: readonly RecordedService[] = ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS'];
 
 interface Connection {
@@ -102,10 +105,16 @@ export class StreamerSession extends EventEmitter {
     this.stopping = true;
     this.wake?.abort();
     const connection = this.connection;
-    if (connection && connection.socket.readyState === WebSocket.OPEN) {
+    if (connection) {
       connection.closeReason = 'stopped';
-      if (connection.loggedInAt !== null) this.send(connection, logoutRequest(connection.info, this.nextRequestId()));
-      connection.socket.close(1000, 'recorder stopping');
+      if (connection.socket.readyState === WebSocket.OPEN) {
+        if (connection.loggedInAt !== null) this.send(connection, logoutRequest(connection.info, this.nextRequestId()));
+        connection.socket.close(1000, 'recorder stopping');
+        // A server that never answers the close frame must not hold the stop up.
+        setTimeout(() => connection.socket.terminate(), CLOSE_GRACE_MS).unref();
+      } else {
+        connection.socket.terminate();
+      }
     }
     await this.loop?.catch(() => undefined);
   }
@@ -154,6 +163,7 @@ export class StreamerSession extends EventEmitter {
     this.setState('connecting');
     const info = await this.options.streamerInfo();
     const token = await this.options.auth.accessToken();
+    if (this.stopping) return 'stopped';
     const socket = new WebSocket(info.streamerSocketUrl, { perMessageDeflate: true, handshakeTimeout: this.responseTimeout() });
     const connection: Connection = { socket, info, loggedInAt: null, subscribed: new Map(), pending: new Map(), closeReason: null };
     this.connection = connection;
