@@ -18,6 +18,7 @@ import type { RecordingWriter } from '../recording/writer.js';
 import { Buffers, type BufferLimits } from './buffers.js';
 import { Flusher, readCheckpoint, type FlushResult } from './flusher.js';
 import { LineDecoder, type LineSink } from './line-decoder.js';
+import { Tail } from './tail.js';
 
 export interface PipelineOptions {
   pool: pg.Pool;
@@ -38,6 +39,11 @@ export interface PipelineOptions {
 
 export type PipelineMode = 'live' | 'catchup';
 
+/** Memory for the newest lines while catching up (see tail.ts); sizes below are rough, for the bound only. */
+const TAIL_MAX_BYTES = 16 << 20;
+const REST_LINE_SIZE = 64 << 10;
+const EVENT_LINE_SIZE = 256;
+
 export interface PipelineTotals {
   lines: number;
   written: Record<string, number>;
@@ -47,6 +53,7 @@ export interface PipelineTotals {
 export class Pipeline implements CaptureSink {
   private readonly buffers: Buffers;
   private readonly flusher: Flusher;
+  private readonly tail = new Tail(TAIL_MAX_BYTES);
   private decoder: LineDecoder;
   private modeValue: PipelineMode = 'catchup';
   private committed = { lastSeq: 0, decodeFromSeq: 0, ts: 0 };
@@ -84,6 +91,11 @@ export class Pipeline implements CaptureSink {
     return this.committed.lastSeq;
   }
 
+  /** Rows held in memory now (bounded by buffers.maxRows). */
+  get bufferedRows(): number {
+    return this.buffers.rowCount;
+  }
+
   /** Live: catches up, then flushes on the timer and whenever buffers reach flushRows. */
   start(): void {
     this.schedule(0);
@@ -92,6 +104,7 @@ export class Pipeline implements CaptureSink {
   /** Replay: reads the whole recording after its checkpoint and commits it; resolves when done. */
   async replay(): Promise<PipelineTotals> {
     await this.catchUp();
+    await this.flushNow();
     return this.totals;
   }
 
@@ -101,8 +114,8 @@ export class Pipeline implements CaptureSink {
     if (this.timer) clearTimeout(this.timer);
     await this.flushing;
     try {
-      if (this.modeValue === 'live') await this.flushNow();
-      else await this.catchUp();
+      if (this.modeValue === 'catchup') await this.catchUp();
+      await this.flushNow();
     } catch (error) {
       this.options.logger.warn({ err: error }, 'final flush failed; the recording holds the rest for the next start');
     }
@@ -112,28 +125,30 @@ export class Pipeline implements CaptureSink {
   // ---- capture (live)
 
   wsFrame(text: string, parsed: unknown, receivedAt: number): void {
-    const writer = this.liveWriter();
     const frame = parsed === undefined ? undefined : redactInboundFrame(parsed);
-    const seq = writer.appendWs(text, frame, parsed, receivedAt);
-    if (this.modeValue !== 'live') return this.journaled(seq);
-    if (frame === undefined) this.decoder.decode({ seq, ts: receivedAt, type: 'ws-text', text });
-    else this.decoder.frame(frame, receivedAt, seq);
-    this.decoded(seq, receivedAt);
+    const seq = this.liveWriter().appendWs(text, frame, parsed, receivedAt);
+    this.accept(frame === undefined
+      ? { seq, ts: receivedAt, type: 'ws-text', text }
+      : { seq, ts: receivedAt, type: 'ws', frame }, text.length);
   }
 
   /** A REST body; the REST client has masked its account numbers already (see capture/redact-rest.ts). */
   rest(response: { method: string; path: string; status: number; body: unknown }, receivedAt: number): void {
     const seq = this.liveWriter().appendRest(response, receivedAt);
-    if (this.modeValue !== 'live') return this.journaled(seq);
-    this.decoder.decode({ seq, ts: receivedAt, type: 'rest', ...response });
-    this.decoded(seq, receivedAt);
+    this.accept({ seq, ts: receivedAt, type: 'rest', ...response }, REST_LINE_SIZE);
   }
 
   event(event: string, detail: Record<string, unknown>, at: number): void {
     const seq = this.liveWriter().appendEvent(event, detail, at);
-    if (this.modeValue !== 'live') return this.journaled(seq);
-    this.decoder.event(event, detail, at, seq);
-    this.decoded(seq, at);
+    this.accept({ seq, ts: at, type: 'event', event, detail }, EVENT_LINE_SIZE);
+  }
+
+  /** Live: decode now. Catching up: keep it in the tail for the hand-over (the recording has it anyway). */
+  private accept(line: DataLine, size: number): void {
+    this.journaled(line.seq);
+    if (this.modeValue !== 'live') return this.tail.push(line, size);
+    this.decoder.decode(line);
+    this.decoded(line.seq, line.ts);
   }
 
   private liveWriter(): RecordingWriter {
@@ -148,7 +163,6 @@ export class Pipeline implements CaptureSink {
 
   private decoded(seq: number, ts: number): void {
     this.buffers.decoded(seq, ts, this.decoder.lastResetSeq);
-    this.journaled(seq);
     if (this.buffers.rowCount >= this.options.buffers.flushRows && !this.flushing) this.schedule(0);
     if (this.buffers.full()) this.shed('buffers full: the database is not keeping up');
   }
@@ -210,17 +224,30 @@ export class Pipeline implements CaptureSink {
     for (;;) {
       await this.options.writer?.sync();
       position = await this.readFrom(decoder, position);
+      if (!this.options.writer || this.handOver(decoder, position)) return;
       await this.flushNow();
-      const writer = this.options.writer;
-      if (!writer) return;
-      // Synchronous from here: no frame can be journaled between this check and the switch.
-      if (position >= writer.lastSeq && !this.stopped) {
-        this.decoder = decoder;
-        this.setMode('live');
-        return;
-      }
-      if (this.stopped && position >= writer.lastSeq) return;
     }
+  }
+
+  /**
+   * Synchronous, so no frame can be journaled in between: decodes the lines after `position` from the tail and
+   * switches to live. False when the tail lacks some of them (dropped by its bound): read the disk again first.
+   */
+  private handOver(decoder: LineDecoder, position: number): boolean {
+    const writer = this.options.writer;
+    const rest = writer ? this.tail.after(position, writer.lastSeq) : null;
+    if (rest === null) return false;
+    for (const line of rest) this.decodeLine(decoder, line);
+    this.tail.clear();
+    this.decoder = decoder;
+    this.setMode('live');
+    return true;
+  }
+
+  private decodeLine(decoder: LineDecoder, line: DataLine): void {
+    decoder.decode(line);
+    this.totals.lines += 1;
+    if (line.seq > this.committed.lastSeq) this.buffers.decoded(line.seq, line.ts, decoder.lastResetSeq);
   }
 
   /** Decodes lines after `position`; returns the last seq read. Flushes whenever the buffers reach flushRows. */
@@ -229,10 +256,8 @@ export class Pipeline implements CaptureSink {
     for await (const line of readRecording(this.options.recordingPath, { afterSeq: position, onDamage: (d) => this.damage(d) })) {
       if (line.type === 'meta') continue;
       await this.options.pace?.(line);
-      decoder.decode(line);
-      this.totals.lines += 1;
+      this.decodeLine(decoder, line);
       last = line.seq;
-      if (line.seq > this.committed.lastSeq) this.buffers.decoded(line.seq, line.ts, decoder.lastResetSeq);
       if (this.buffers.rowCount >= this.options.buffers.flushRows) await this.flushNow();
     }
     return last;

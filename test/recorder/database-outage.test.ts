@@ -1,0 +1,81 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { createPool } from '../../src/db/connect.js';
+import { startEmbedded, stopEmbedded, type EmbeddedOptions } from '../../src/db/embedded.js';
+import { createLogger } from '../../src/log/logger.js';
+import { startRecorder } from '../../src/recorder/recorder.js';
+import { contents, replayInto } from '../support/contents.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { freePort } from '../support/server.js';
+
+const OUTAGE_MS = 30_000;
+const MAX_BUFFERED_ROWS = 20_000;
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('PostgreSQL down for 30 s under a steady stream', () => {
+  let dir: string;
+  let options: EmbeddedOptions;
+  let reference: TestDatabase;
+  const logger = createLogger({ level: 'silent' });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'outage-test-'));
+    await chmod(dir, 0o777); // the postgres user writes its data dir here when we run as root
+    options = { dataDir: path.join(dir, 'pgdata'), port: await freePort(), user: 'postgres', password: 'outage', database: 'outage' };
+    reference = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await stopEmbedded(options.dataDir, logger).catch(() => undefined);
+    await reference?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('journals through the outage with bounded memory, drains the backlog after, and loses nothing', async () => {
+    const server = await startEmbedded(options, logger);
+    const configFile = path.join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify({
+      pipeline: { flushIntervalMs: 50, flushRows: 2000, maxBufferedRows: MAX_BUFFERED_ROWS, retryInitialDelayMs: 100, retryMaxDelayMs: 1000 },
+      simulator: { updatesPerSecond: 2000, heartbeatIntervalMs: 500, orderIntervalMs: 2000 },
+    }));
+    const config = loadConfig({ configFile, env: { DATABASE_URL: server.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+    const pool = createPool(server.url, config, logger);
+    const recorder = await startRecorder(config, pool, logger);
+    let maxBuffered = 0;
+    const sampler = setInterval(() => { maxBuffered = Math.max(maxBuffered, recorder.pipeline.bufferedRows); }, 10);
+    try {
+      await until(() => recorder.pipeline.mode === 'live' && recorder.pipeline.committedSeq > 100, 20_000, 'live recording');
+
+      await stopEmbedded(options.dataDir, logger, 'immediate');
+      const seqAtOutage = recorder.writer.lastSeq;
+      await sleep(OUTAGE_MS);
+      const journaledDuringOutage = recorder.writer.lastSeq - seqAtOutage;
+      expect(recorder.pipeline.mode).toBe('catchup');
+      expect(recorder.session.state).toBe('streaming'); // capture never stopped
+      expect(journaledDuringOutage).toBeGreaterThan(1000);
+
+      await startEmbedded(options, logger);
+      await until(() => recorder.pipeline.mode === 'live', 60_000, 'the backlog to drain');
+      expect(recorder.pipeline.committedSeq).toBeGreaterThan(seqAtOutage + journaledDuringOutage);
+      expect(maxBuffered).toBeLessThanOrEqual(MAX_BUFFERED_ROWS);
+    } finally {
+      clearInterval(sampler);
+      await recorder.stop();
+    }
+    await replayInto(reference.pool, recorder.writer.folder);
+    const [live, replayed] = [await contents(pool), await contents(reference.pool)];
+    await pool.end();
+    for (const table of Object.keys(replayed)) expect(live[table], table).toEqual(replayed[table]);
+    expect(live.equity_quotes?.length).toBeGreaterThan(5000);
+  }, 150_000);
+});
