@@ -119,11 +119,33 @@ const pipeline = z.strictObject({
   retryMaxDelayMs: ms,
 });
 
+const snapshots = z.strictObject({
+  chains: z.strictObject({
+    underlyings: symbolList,
+    /** One snapshot per underlying this often, during market hours. */
+    intervalMs: z.number().int().min(1000),
+    /** Schwab's strikeCount: strikes around the money per expiration (bounds the body: big chains overflow). */
+    strikeCount: z.number().int().min(1),
+    /** Expirations kept, by days to expiration. */
+    minDte: z.number().int().min(0),
+    maxDte: z.number().int().min(0),
+    /** LEVELONE_OPTIONS follows the tracked contracts: within this many strikes of the money, per expiration and side. */
+    subscribeStrikesAroundMoney: z.number().int().min(0),
+  }),
+  orders: z.strictObject({ pollIntervalMs: z.number().int().min(1000), lookbackDays: z.number().int().min(1).max(60) }),
+  transactions: z.strictObject({ pollIntervalMs: z.number().int().min(1000), lookbackDays: z.number().int().min(1).max(365) }),
+  gapBackfill: z.strictObject({
+    /** After a streamer disconnect, fetch the minute bars of the chart symbols for the gap. */
+    enabled: z.boolean(),
+    maxGapMinutes: z.number().int().min(1),
+  }),
+});
+
 const log = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
-export const configSchema = z.strictObject({ database, partitions, schwab, stream, simulator, recording, pipeline, log });
+export const configSchema = z.strictObject({ database, partitions, schwab, stream, simulator, recording, pipeline, snapshots, log });
 
 export type Config = z.infer<typeof configSchema>;
 export type SslMode = Config['database']['ssl']['mode'];
