@@ -39,7 +39,8 @@ async function golden(pool: pg.Pool): Promise<Record<string, TableGolden>> {
     for (const [table, select] of Object.entries(TABLES)) {
       const ordered = `SELECT t.*, t::text AS line FROM (${select}) t ORDER BY line`;
       const { rows } = await client.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) AS md5 FROM (${ordered}) o`);
-      const first = (await client.query(`SELECT * FROM (${ordered}) o LIMIT 3`)).rows.map(({ line: _line, ...row }) => JSON.parse(JSON.stringify(row)));
+      // Built by PostgreSQL, not pg's type parsers (which read a date as local midnight).
+      const first = (await client.query(`SELECT row_to_json(t) AS row FROM (${select}) t ORDER BY t::text LIMIT 3`)).rows.map((r) => r.row);
       out[table] = { rows: rows[0].n, md5: rows[0].md5, first };
     }
     return out;
