@@ -1,7 +1,9 @@
 // Rows waiting for the next flush, per table, bounded by rows and bytes. A batch is taken whole (a synchronous
 // swap), so a frame's rows never straddle two flushes and the batch's last seq is an exact checkpoint.
 import { TABLES, type Row, type TableName } from '../decode/tables.js';
+import type { Snapshot } from '../decode/rest/types.js';
 import { decodeUnknown } from '../metrics/registry.js';
+import type { SnapshotRecord } from '../store/snapshots/types.js';
 import type { EventRecord, LineSink, RejectRecord } from './line-decoder.js';
 
 export interface TableRows {
@@ -11,6 +13,7 @@ export interface TableRows {
 
 export interface Batch {
   tables: Map<TableName, TableRows>;
+  snapshots: SnapshotRecord[];
   rejects: RejectRecord[];
   events: EventRecord[];
   /** Every line up to this seq is decoded into this batch (or into an earlier one). */
@@ -30,6 +33,8 @@ export interface BufferLimits {
 
 // A decoded row held in memory costs roughly this much per column (object slot, boxed number or string).
 const BYTES_PER_CELL = 24;
+// A decoded REST snapshot (a chain, a page of orders): rough, for the bound only.
+const SNAPSHOT_BYTES = 256 << 10;
 
 export class Buffers implements LineSink {
   private batch: Batch = emptyBatch(0, 0);
@@ -46,6 +51,12 @@ export class Buffers implements LineSink {
     rows.seqs.push(seq);
     this.batch.rowCount += 1;
     this.bytes += TABLES[table].columns.length * BYTES_PER_CELL;
+  }
+
+  snapshot(snapshot: Snapshot, seq: number): void {
+    this.batch.snapshots.push({ snapshot, seq });
+    this.batch.rowCount += 1;
+    this.bytes += SNAPSHOT_BYTES;
   }
 
   reject(reject: RejectRecord): void {
@@ -97,5 +108,5 @@ export class Buffers implements LineSink {
 }
 
 function emptyBatch(lastSeq: number, decodeFromSeq: number): Batch {
-  return { tables: new Map(), rejects: [], events: [], lastSeq, lastTs: 0, decodeFromSeq, rowCount: 0, firstTs: 0 };
+  return { tables: new Map(), snapshots: [], rejects: [], events: [], lastSeq, lastTs: 0, decodeFromSeq, rowCount: 0, firstTs: 0 };
 }

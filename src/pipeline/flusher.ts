@@ -9,9 +9,11 @@ import type { Batch, TableRows } from './buffers.js';
 import { copyRows, writeWithBisect } from '../store/copy.js';
 import { quoteIdent } from '../store/copy-text.js';
 import type { RejectRecord } from './line-decoder.js';
+import { SNAPSHOT_WRITERS } from '../store/snapshots/registry.js';
 
 export interface FlushResult {
-  written: Partial<Record<TableName, number>>;
+  /** Rows written per table: the decoded tables, and the seed tables snapshot writers fill. */
+  written: Partial<Record<string, number>>;
   rejected: number;
 }
 
@@ -34,6 +36,7 @@ export class Flusher {
         for (const r of bad) rejects.push(r);
         result.written[table] = rows.rows.length - bad.length;
       }
+      await writeSnapshots(client, batch, result, rejects);
       await insertRejects(client, rejects, this.recordingId);
       await insertEvents(client, batch, this.recordingId);
       await saveCheckpoint(client, this.recordingId, batch);
@@ -79,20 +82,27 @@ export class Flusher {
   /** Creates before the transaction whatever partitions the batch's rows need (once per period per process). */
   private async ensurePartitions(batch: Batch): Promise<void> {
     for (const [table, { rows }] of batch.tables) {
-      if (!PARTITIONED_TABLES.some((t) => t.table === table)) continue;
-      const spec = partitionedTable(table);
-      const missing = new Map<string, Date>();
-      for (const row of rows) {
-        const at = row[spec.key];
-        if (typeof at !== 'number') continue;
-        const start = periodStart(spec.period, new Date(at)).toMillis();
-        const id = `${table}:${start}`;
-        if (!this.ensured.has(id) && !missing.has(id)) missing.set(id, new Date(start));
-      }
-      if (missing.size === 0) continue;
-      await ensurePartitionsFor(this.pool, table, missing.values());
-      for (const id of missing.keys()) this.ensured.add(id);
+      const spec = PARTITIONED_TABLES.find((t) => t.table === table);
+      if (spec) await this.ensure(table, rows.map((row) => row[spec.key]).filter((at): at is number => typeof at === 'number').map((at) => new Date(at)));
     }
+    for (const { writer, partitions } of SNAPSHOT_WRITERS) {
+      const records = batch.snapshots.filter((r) => r.snapshot.kind === writer.kind);
+      if (records.length === 0 || !partitions) continue;
+      for (const { table, instants } of partitions(records)) await this.ensure(table, instants);
+    }
+  }
+
+  private async ensure(table: string, instants: Date[]): Promise<void> {
+    const spec = partitionedTable(table);
+    const missing = new Map<string, Date>();
+    for (const at of instants) {
+      const start = periodStart(spec.period, at).toMillis();
+      const id = `${table}:${start}`;
+      if (!this.ensured.has(id) && !missing.has(id)) missing.set(id, new Date(start));
+    }
+    if (missing.size === 0) return;
+    await ensurePartitionsFor(this.pool, table, missing.values());
+    for (const id of missing.keys()) this.ensured.add(id);
   }
 
   private observe(batch: Batch, result: FlushResult, rejects: RejectRecord[], started: number): void {
@@ -101,6 +111,19 @@ export class Flusher {
     for (const [table, n] of Object.entries(result.written)) rowsWritten.inc({ table }, n);
     for (const r of rejects) rowsRejected.inc({ table: r.table, reason: reasonClass(r.reason) });
     if (batch.firstTs > 0) receiveToCommit.observe(Math.max(0, this.now() - batch.firstTs) / 1000);
+  }
+}
+
+/** Runs the snapshot writers in their order, each on its own records, inside the flush transaction. */
+async function writeSnapshots(client: pg.ClientBase, batch: Batch, result: FlushResult, rejects: RejectRecord[]): Promise<void> {
+  for (const { writer } of SNAPSHOT_WRITERS) {
+    const records = batch.snapshots.filter((r) => r.snapshot.kind === writer.kind);
+    if (records.length === 0) continue;
+    const written = await writer.write(client, records);
+    for (const [table, n] of Object.entries(written.written)) {
+      result.written[table] = (result.written[table] ?? 0) + n;
+    }
+    for (const r of written.rejects) rejects.push(r);
   }
 }
 

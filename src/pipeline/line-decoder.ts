@@ -2,7 +2,9 @@
 // runs for a live frame (just journaled) and for a replayed line, which is what makes replay equal live.
 import { StreamDecoder } from '../decode/stream-decoder.js';
 import type { Row, TableName } from '../decode/tables.js';
-import type { DataLine } from '../recording/format.js';
+import { decodeRestBody } from '../decode/rest/router.js';
+import type { Snapshot } from '../decode/rest/types.js';
+import type { DataLine, RestLine } from '../recording/format.js';
 
 export interface RejectRecord {
   table: string;
@@ -21,6 +23,7 @@ export interface EventRecord {
 
 export interface LineSink {
   row(table: TableName, row: Row, seq: number): void;
+  snapshot(snapshot: Snapshot, seq: number): void;
   reject(reject: RejectRecord): void;
   event(event: EventRecord): void;
   unknown(service: string, kind: string): void;
@@ -47,7 +50,7 @@ export class LineDecoder {
       case 'ws': return this.frame(line.frame, line.ts, line.seq);
       case 'ws-text': return this.sink.reject({ table: 'stream_frame', reason: 'frame is not valid JSON', raw: line.text, seq: line.seq });
       case 'event': return this.event(line.event, line.detail, line.ts, line.seq);
-      case 'rest': return undefined; // REST bodies are decoded by the snapshot decoders (issue 5)
+      case 'rest': return this.rest(line);
     }
   }
 
@@ -57,6 +60,16 @@ export class LineDecoder {
     for (const { table, row } of result.rows) this.sink.row(table, row, seq);
     for (const r of result.rejects) this.sink.reject({ ...r, seq });
     for (const u of result.unknown) this.sink.unknown(u.service, u.kind);
+  }
+
+  /** A REST body: rows for plain tables, relational snapshots, rejects. Bodies without a decoder stay recorded only. */
+  rest(line: RestLine): void {
+    if (line.status < 200 || line.status >= 300) return;
+    const result = decodeRestBody(line.body, { path: line.path, receivedAt: line.ts });
+    if (!result) return;
+    for (const { table, row } of result.rows) this.sink.row(table, row, line.seq);
+    for (const snapshot of result.snapshots) this.sink.snapshot(snapshot, line.seq);
+    for (const r of result.rejects) this.sink.reject({ ...r, seq: line.seq });
   }
 
   event(event: string, detail: Record<string, unknown>, at: number, seq: number): void {

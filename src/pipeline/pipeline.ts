@@ -268,6 +268,7 @@ export class Pipeline implements CaptureSink {
     const after = () => this.committed.lastSeq;
     return {
       row: (table, row, seq) => { if (seq > after()) sink.row(table, row, seq); },
+      snapshot: (snapshot, seq) => { if (seq > after()) sink.snapshot(snapshot, seq); },
       reject: (r) => { if (r.seq > after()) sink.reject(r); },
       event: (e) => { if (e.seq > after()) sink.event(e); },
       unknown: (service, kind) => sink.unknown(service, kind),

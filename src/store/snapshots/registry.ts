@@ -1,0 +1,11 @@
+// The snapshot writers, in the order a flush runs them: what others reference goes first (accounts before the
+// orders that point at them, orders before the transactions that link to them, expirations before chains).
+import type { SnapshotRecord, SnapshotWriter } from './types.js';
+
+export interface RegisteredWriter {
+  writer: SnapshotWriter;
+  /** Partitioned tables the writer fills, with the instants of its rows: ensured before the transaction. */
+  partitions?: (records: SnapshotRecord[]) => Array<{ table: string; instants: Date[] }>;
+}
+
+export const SNAPSHOT_WRITERS: readonly RegisteredWriter[] = [];
