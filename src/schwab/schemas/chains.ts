@@ -2,7 +2,7 @@
 // `inTheMoney` (the spec's `bidPrice`, `isInTheMoney` never occur); expirations carry `expirationDate`.
 // Map keys are parsed by their users, never formatted: `"2024-10-18:0"` (date:days) → `"267.5"` (strike) → [contract].
 import { z } from 'zod';
-import { analytic, openEnum, optionalBoolean, optionalNumber, optionalString } from './common.js';
+import { analytic, greeks, openEnum, optionalBoolean, optionalNumber, optionalString } from './common.js';
 
 export const optionContractSchema = z.looseObject({
   putCall: openEnum,
@@ -27,12 +27,7 @@ export const optionContractSchema = z.looseObject({
   tradeTimeInLong: optionalNumber,
   quoteTimeInLong: optionalNumber,
   netChange: optionalNumber,
-  volatility: analytic.optional(),
-  delta: analytic.optional(),
-  gamma: analytic.optional(),
-  theta: analytic.optional(),
-  vega: analytic.optional(),
-  rho: analytic.optional(),
+  ...greeks,
   openInterest: optionalNumber,
   timeValue: analytic.optional(),
   theoreticalOptionValue: analytic.optional(),

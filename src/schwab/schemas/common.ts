@@ -9,6 +9,16 @@ export const openEnum = z.string();
 /** Analytics (greeks, volatility, theoretical values) arrive as numbers, and as "NaN" strings when undefined. */
 export const analytic = z.union([z.number(), z.string()]);
 
+/** Implied volatility and the greeks, as chains and option quotes both carry them. */
+export const greeks = {
+  volatility: analytic.optional(),
+  delta: analytic.optional(),
+  gamma: analytic.optional(),
+  theta: analytic.optional(),
+  vega: analytic.optional(),
+  rho: analytic.optional(),
+};
+
 /**
  * A plain account number: a string in most bodies, a number in orders — and in recordings always the masked string
  * "...123" (capture/redact-rest.ts), which is what parsing sees live too.

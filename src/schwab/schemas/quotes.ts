@@ -1,7 +1,7 @@
 // GET /marketdata/v1/quotes: an object keyed by the requested symbol; blocks depend on the asset type (EQUITY,
 // OPTION, FUTURE, FOREX, INDEX, MUTUAL_FUND, ...). Unknown symbols are listed under `errors`.
 import { z } from 'zod';
-import { analytic, openEnum, optionalBoolean, optionalNumber, optionalString } from './common.js';
+import { analytic, greeks, openEnum, optionalBoolean, optionalNumber, optionalString } from './common.js';
 
 const quoteBlock = z.looseObject({
   bidPrice: optionalNumber,
@@ -20,12 +20,7 @@ const quoteBlock = z.looseObject({
   quoteTime: optionalNumber,
   tradeTime: optionalNumber,
   securityStatus: optionalString,
-  volatility: analytic.optional(),
-  delta: analytic.optional(),
-  gamma: analytic.optional(),
-  theta: analytic.optional(),
-  vega: analytic.optional(),
-  rho: analytic.optional(),
+  ...greeks,
   openInterest: optionalNumber,
   underlyingPrice: optionalNumber,
 });
