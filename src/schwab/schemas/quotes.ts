@@ -1,7 +1,7 @@
 // GET /marketdata/v1/quotes: an object keyed by the requested symbol; blocks depend on the asset type (EQUITY,
 // OPTION, FUTURE, FOREX, INDEX, MUTUAL_FUND, ...). Unknown symbols are listed under `errors`.
 import { z } from 'zod';
-import { analytic, greeks, openEnum, optionalBoolean, optionalNumber, optionalString } from './common.js';
+import { greeks, openEnum, optionalBoolean, optionalNumber, optionalString } from './common.js';
 
 const quoteBlock = z.looseObject({
   bidPrice: optionalNumber,
