@@ -16,6 +16,7 @@ import { OAuthClient } from '../schwab/oauth.js';
 import { RestClient } from '../schwab/rest-client.js';
 import type { StreamerInfo } from '../schwab/streamer/protocol.js';
 import { StreamerSession } from '../schwab/streamer/session.js';
+import { startPollers } from './pollers.js';
 import { TokenManager } from '../schwab/token-manager.js';
 import { TokenStore } from '../schwab/token-store.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
@@ -34,7 +35,7 @@ export interface Recorder {
   stop(): Promise<void>;
 }
 
-interface Feed {
+export interface Feed {
   tokens: TokenManager;
   settings: Config['schwab'];
   simulator: Simulator | null;
@@ -70,10 +71,14 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
     dataSilenceTimeoutMs: config.stream.dataSilenceTimeoutMs, reconnect: config.stream.reconnect,
   });
   const done = session.start();
+  const pollers = startPollers(config, api, session, logger);
+  session.on('data', (service: string) => { if (service === 'ACCT_ACTIVITY') pollers.accountActivity(); });
+  session.on('gap', (gap: { from: number; to: number }) => pollers.gap(gap));
   const maintenance = setInterval(() => void maintain(config, pool, logger), MAINTENANCE_INTERVAL_MS);
   let stopping: Promise<void> | null = null;
   const stop = () => (stopping ??= (async () => {
     clearInterval(maintenance);
+    await pollers.stop();
     await session.stop();
     logger.info('streamer stopped');
     await pipeline.stop();
@@ -84,7 +89,7 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
 }
 
 /** Schwab when an app key and secret are configured; the simulator otherwise, said loudly. */
-async function openFeed(config: Config, logger: Logger): Promise<Feed> {
+export async function openFeed(config: Config, logger: Logger): Promise<Feed> {
   const { appKey, appSecret } = config.schwab;
   if (appKey && appSecret) {
     const tokens = TokenManager.fromConfig(config.schwab, logger);

@@ -1,5 +1,7 @@
 // Which decoder reads which REST body, by request path. A body without a decoder is kept in the recording only
 // (userPreference, markets, ...).
+import { decodeChain, decodeExpirationChain } from './chains.js';
+import { decodePriceHistory } from './price-history.js';
 import type { RestContext, RestDecodeResult, RestDecoder } from './types.js';
 
 interface Route {
@@ -7,7 +9,11 @@ interface Route {
   decode: RestDecoder;
 }
 
-const ROUTES: readonly Route[] = [];
+const ROUTES: readonly Route[] = [
+  { path: /^\/marketdata\/v1\/chains$/, decode: decodeChain },
+  { path: /^\/marketdata\/v1\/expirationchain$/, decode: decodeExpirationChain },
+  { path: /^\/marketdata\/v1\/pricehistory$/, decode: decodePriceHistory },
+];
 
 /** The decoded body, or null when no decoder reads this path. */
 export function decodeRestBody(body: unknown, context: RestContext): RestDecodeResult | null {

@@ -286,6 +286,7 @@ export class StreamerSession extends EventEmitter {
       streamFrames.inc({ kind: item.service });
       this.lastDataAt.set(item.service, receivedAt);
       streamLastData.set({ service: item.service }, receivedAt / 1000);
+      this.emit('data', item.service);
     }
     for (const response of [...frame.responses, ...frame.notices]) this.onResponse(connection, response);
   }

@@ -1,5 +1,6 @@
 // The snapshot writers, in the order a flush runs them: what others reference goes first (accounts before the
 // orders that point at them, orders before the transactions that link to them, expirations before chains).
+import { CHAIN_PARTITIONED_TABLES, chainPartitionInstants, chainWriter, expirationsWriter } from './chains.js';
 import type { SnapshotRecord, SnapshotWriter } from './types.js';
 
 export interface RegisteredWriter {
@@ -8,4 +9,10 @@ export interface RegisteredWriter {
   partitions?: (records: SnapshotRecord[]) => Array<{ table: string; instants: Date[] }>;
 }
 
-export const SNAPSHOT_WRITERS: readonly RegisteredWriter[] = [];
+export const SNAPSHOT_WRITERS: readonly RegisteredWriter[] = [
+  { writer: expirationsWriter },
+  {
+    writer: chainWriter,
+    partitions: (records) => CHAIN_PARTITIONED_TABLES.map((table) => ({ table, instants: chainPartitionInstants(records) })),
+  },
+];

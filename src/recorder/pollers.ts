@@ -1,0 +1,90 @@
+// The REST side of `record` (design.md §1): chain snapshots on a schedule (and LEVELONE_OPTIONS following their
+// contracts), orders on every account-activity message and on a slower poll, transactions on a poll, accounts at
+// start, and minute bars for the window of every streamer disconnect. Every body goes through the REST client's
+// capture, so the pipeline journals and decodes it like any other line. A failed poll is logged and tried again.
+import { DateTime } from 'luxon';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import type { SchwabApi } from '../schwab/endpoints.js';
+import type { StreamerSession } from '../schwab/streamer/session.js';
+import { trackedContracts } from '../schwab/tracked-contracts.js';
+import { backfillPrices, gapWindows } from './backfill.js';
+
+/** An ACCT_ACTIVITY message is followed by an orders poll this much later (messages come in bursts per order). */
+const ORDERS_AFTER_ACTIVITY_MS = 1000;
+
+export interface Pollers {
+  /** Call when an ACCT_ACTIVITY message arrives. */
+  accountActivity(): void;
+  /** Call with a `gap` event's window. */
+  gap(window: { from: number; to: number }): void;
+  stop(): Promise<void>;
+}
+
+export function startPollers(config: Config, api: SchwabApi, session: StreamerSession, logger: Logger): Pollers {
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<unknown>>();
+  let stopped = false;
+  let hashes: Promise<string[]> | null = null;
+  let ordersSoon: NodeJS.Timeout | null = null;
+
+  const run = (name: string, task: () => Promise<unknown>): void => {
+    if (stopped) return;
+    const job = task().catch((error: unknown) => logger.warn({ err: error, poll: name }, 'REST poll failed; it runs again on schedule'));
+    running.add(job);
+    void job.finally(() => running.delete(job));
+  };
+  const every = (ms: number, name: string, task: () => Promise<unknown>): void => {
+    run(name, task);
+    timers.push(setInterval(() => run(name, task), ms));
+  };
+  // Account hashes: every account path takes the hash. Fetched once (accountNumbers also records the accounts).
+  const accountHashes = (): Promise<string[]> => (hashes ??= api.accountNumbers().then((list) => list.map((a) => a.hashValue)));
+
+  const chains = async (): Promise<void> => {
+    const c = config.snapshots.chains;
+    const from = DateTime.utc().plus({ days: c.minDte }).toISODate();
+    const to = DateTime.utc().plus({ days: c.maxDte }).toISODate();
+    const keys = new Set(config.stream.options);
+    for (const symbol of c.underlyings) {
+      const body = await api.chains({ symbol, strikeCount: c.strikeCount, includeUnderlyingQuote: true, fromDate: from ?? undefined, toDate: to ?? undefined });
+      for (const key of trackedContracts(body, { minDte: c.minDte, maxDte: c.maxDte, strikesAroundMoney: c.subscribeStrikesAroundMoney })) keys.add(key);
+    }
+    await session.setKeys('LEVELONE_OPTIONS', [...keys]);
+  };
+  const orders = async (): Promise<void> => {
+    const to = Date.now();
+    const from = to - config.snapshots.orders.lookbackDays * 86_400_000;
+    for (const hash of await accountHashes()) await api.orders(hash, { fromEnteredTime: from, toEnteredTime: to });
+  };
+  const transactions = async (): Promise<void> => {
+    const to = Date.now();
+    const from = to - config.snapshots.transactions.lookbackDays * 86_400_000;
+    for (const hash of await accountHashes()) await api.transactions(hash, { startDate: from, endDate: to });
+  };
+
+  run('accounts', async () => { for (const hash of await accountHashes()) await api.account(hash); });
+  if (config.snapshots.chains.underlyings.length > 0) every(config.snapshots.chains.intervalMs, 'chains', chains);
+  every(config.snapshots.orders.pollIntervalMs, 'orders', orders);
+  every(config.snapshots.transactions.pollIntervalMs, 'transactions', transactions);
+
+  return {
+    accountActivity: () => {
+      if (ordersSoon || stopped) return;
+      ordersSoon = setTimeout(() => { ordersSoon = null; run('orders', orders); }, ORDERS_AFTER_ACTIVITY_MS);
+    },
+    gap: (window) => {
+      const { enabled, maxGapMinutes } = config.snapshots.gapBackfill;
+      if (!enabled || config.stream.chartEquities.length === 0) return;
+      for (const w of gapWindows(window, maxGapMinutes)) {
+        run('gap backfill', () => backfillPrices({ api, symbols: config.stream.chartEquities, frequency: 'minute', from: w.from, to: w.to }));
+      }
+    },
+    stop: async () => {
+      stopped = true;
+      for (const timer of timers) clearInterval(timer);
+      if (ordersSoon) clearTimeout(ordersSoon);
+      await Promise.allSettled([...running]);
+    },
+  };
+}
