@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, formatConfigProblem, isRecorderError } from '../errors.js';
 import { repoRoot } from '../paths.js';
 import { registerAuthCommands } from './commands/auth.js';
+import { registerBackfillCommand } from './commands/backfill.js';
 import { registerDbMaintenanceCommands } from './commands/db-maintenance.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerRecordCommand } from './commands/record.js';
@@ -32,6 +33,7 @@ function buildProgram(): { program: Command; ctx: CliContext } {
   registerAuthCommands(program, ctx);
   registerRecordCommand(program, ctx);
   registerReplayCommand(program, ctx);
+  registerBackfillCommand(program, ctx);
   registerSimCommand(program, ctx);
   return { program, ctx };
 }
