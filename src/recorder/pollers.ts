@@ -3,6 +3,7 @@
 // start, and minute bars for the window of every streamer disconnect. Every body goes through the REST client's
 // capture, so the pipeline journals and decodes it like any other line. A failed poll is logged and tried again.
 import { DateTime } from 'luxon';
+import type { CaptureSink } from '../capture/sink.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { SchwabApi } from '../schwab/endpoints.js';
@@ -21,7 +22,9 @@ export interface Pollers {
   stop(): Promise<void>;
 }
 
-export function startPollers(config: Config, api: SchwabApi, session: StreamerSession, logger: Logger): Pollers {
+export function startPollers(
+  config: Config, api: SchwabApi, session: StreamerSession, capture: Pick<CaptureSink, 'event'>, logger: Logger,
+): Pollers {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<unknown>>();
   let stopped = false;
@@ -77,7 +80,10 @@ export function startPollers(config: Config, api: SchwabApi, session: StreamerSe
       const { enabled, maxGapMinutes } = config.snapshots.gapBackfill;
       if (!enabled || config.stream.chartEquities.length === 0) return;
       for (const w of gapWindows(window, maxGapMinutes)) {
-        run('gap backfill', () => backfillPrices({ api, symbols: config.stream.chartEquities, frequency: 'minute', from: w.from, to: w.to }));
+        run('gap backfill', async () => {
+          const result = await backfillPrices({ api, capture, symbols: config.stream.chartEquities, frequency: 'minute', from: w.from, to: w.to });
+          for (const failure of result.failures) logger.warn({ failure }, 'gap backfill request failed');
+        });
       }
     },
     stop: async () => {

@@ -71,7 +71,7 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
     dataSilenceTimeoutMs: config.stream.dataSilenceTimeoutMs, reconnect: config.stream.reconnect,
   });
   const done = session.start();
-  const pollers = startPollers(config, api, session, logger);
+  const pollers = startPollers(config, api, session, pipeline, logger);
   session.on('data', (service: string) => { if (service === 'ACCT_ACTIVITY') pollers.accountActivity(); });
   session.on('gap', (gap: { from: number; to: number }) => pollers.gap(gap));
   const maintenance = setInterval(() => void maintain(config, pool, logger), MAINTENANCE_INTERVAL_MS);
