@@ -15,6 +15,8 @@ const CHILD_CONFIG = {
   simulator: { updatesPerSecond: 3000, heartbeatIntervalMs: 200, orderIntervalMs: 400 },
   stream: { equities: ['AAPL', 'MSFT', 'NVDA', 'AMD', 'TSLA', 'SPY', 'QQQ', 'IWM'], chartEquities: ['AAPL', 'SPY'] },
   recording: { segmentMaxBytes: 300_000 },
+  // The quote rate is shared by every subscribed key: no chain polling, so no option contracts take a share.
+  snapshots: { chains: { underlyings: [] } },
 };
 
 describe('exactly once across kill -9', () => {

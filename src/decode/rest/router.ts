@@ -1,7 +1,11 @@
 // Which decoder reads which REST body, by request path. A body without a decoder is kept in the recording only
 // (userPreference, markets, ...).
+import { decodeAccountNumbers, decodeAccounts } from './accounts.js';
 import { decodeChain, decodeExpirationChain } from './chains.js';
+import { decodeOrders } from './orders.js';
 import { decodePriceHistory } from './price-history.js';
+import { decodeQuotes } from './quotes.js';
+import { decodeTransactions } from './transactions.js';
 import type { RestContext, RestDecodeResult, RestDecoder } from './types.js';
 
 interface Route {
@@ -9,7 +13,13 @@ interface Route {
   decode: RestDecoder;
 }
 
+// First match wins: accountNumbers before accounts/{hash}.
 const ROUTES: readonly Route[] = [
+  { path: /^\/trader\/v1\/accounts\/accountNumbers$/, decode: decodeAccountNumbers },
+  { path: /^\/trader\/v1\/accounts(\/[^/]+)?$/, decode: decodeAccounts },
+  { path: /^\/trader\/v1\/(accounts\/[^/]+\/)?orders(\/[^/]+)?$/, decode: decodeOrders },
+  { path: /^\/trader\/v1\/accounts\/[^/]+\/transactions(\/[^/]+)?$/, decode: decodeTransactions },
+  { path: /^\/marketdata\/v1\/(quotes|[^/]+\/quotes)$/, decode: decodeQuotes },
   { path: /^\/marketdata\/v1\/chains$/, decode: decodeChain },
   { path: /^\/marketdata\/v1\/expirationchain$/, decode: decodeExpirationChain },
   { path: /^\/marketdata\/v1\/pricehistory$/, decode: decodePriceHistory },
