@@ -145,7 +145,26 @@ const log = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
-export const configSchema = z.strictObject({ database, partitions, schwab, stream, simulator, recording, pipeline, snapshots, log });
+const http = z.strictObject({
+  /** /metrics, /healthz and /readyz; 0 picks a free port. */
+  port: z.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  /** /readyz fails while the oldest uncommitted recording line is older than this. */
+  readyMaxBacklogSeconds: z.number().min(0),
+});
+
+const schedule = z.strictObject({
+  /** Stream only around the equity session of trading days (Schwab's market hours, a built-in NYSE calendar as fallback). */
+  enabled: z.boolean(),
+  connectBeforeMinutes: z.number().int().min(0).max(240),
+  disconnectAfterMinutes: z.number().int().min(0).max(240),
+  /** extended: pre-market start to post-market end; regular: 09:30 to the close. */
+  session: z.enum(['extended', 'regular']),
+});
+
+export const configSchema = z.strictObject({
+  database, partitions, schwab, stream, simulator, recording, pipeline, snapshots, log, http, schedule,
+});
 
 export type Config = z.infer<typeof configSchema>;
 export type SslMode = Config['database']['ssl']['mode'];

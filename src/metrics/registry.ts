@@ -103,3 +103,18 @@ export const pipelineMode = new Gauge({
   name: 'recorder_mode', help: '1 for the current mode: live (decoding as frames arrive) or catchup (re-reading the recording)',
   labelNames: ['mode'] as const, ...on,
 });
+
+// ---- market-hours schedule
+export const scheduleOpen = new Gauge({
+  name: 'recorder_schedule_open', help: '1 while the market-hours schedule says the streamer should be connected', ...on,
+});
+export const scheduleReason = new Gauge({
+  name: 'recorder_schedule_idle_reason', help: '1 for the schedule\'s current reason (weekend, holiday, before-session, after-session, early-close, in-session, ...), 0 for the others',
+  labelNames: ['reason'] as const, ...on,
+});
+
+// ---- HTTP
+export const httpRequests = new Counter({
+  name: 'recorder_http_requests_total', help: 'Requests to the recorder\'s own HTTP server, by path and status code',
+  labelNames: ['path', 'code'] as const, ...on,
+});
