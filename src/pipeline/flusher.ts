@@ -83,7 +83,7 @@ export class Flusher {
   private async ensurePartitions(batch: Batch): Promise<void> {
     for (const [table, { rows }] of batch.tables) {
       const spec = PARTITIONED_TABLES.find((t) => t.table === table);
-      if (spec) await this.ensure(table, rows.map((row) => row[spec.key]).filter((at): at is number => typeof at === 'number').map((at) => new Date(at)));
+      if (spec) await this.ensure(table, rows.map((row) => row[spec.key]).filter((at): at is number => typeof at === 'number'));
     }
     for (const { writer, partitions } of SNAPSHOT_WRITERS) {
       const records = batch.snapshots.filter((r) => r.snapshot.kind === writer.kind);
@@ -92,11 +92,14 @@ export class Flusher {
     }
   }
 
-  private async ensure(table: string, instants: Date[]): Promise<void> {
+  private async ensure(table: string, instants: Array<Date | number>): Promise<void> {
     const spec = partitionedTable(table);
     const missing = new Map<string, Date>();
-    for (const at of instants) {
-      const start = periodStart(spec.period, at).toMillis();
+    // Partitions are at least a day long: one calendar computation per distinct UTC day, not per row.
+    const days = new Set<number>();
+    for (const at of instants) days.add(Math.floor((typeof at === 'number' ? at : at.getTime()) / 86_400_000));
+    for (const day of days) {
+      const start = periodStart(spec.period, new Date(day * 86_400_000)).toMillis();
       const id = `${table}:${start}`;
       if (!this.ensured.has(id) && !missing.has(id)) missing.set(id, new Date(start));
     }

@@ -15,7 +15,7 @@ import {
 import type { DataLine } from '../recording/format.js';
 import { readRecording, type Damage } from '../recording/reader.js';
 import type { RecordingWriter } from '../recording/writer.js';
-import { Buffers, type BufferLimits } from './buffers.js';
+import { Buffers, type Batch, type BufferLimits } from './buffers.js';
 import { Flusher, readCheckpoint, type FlushResult } from './flusher.js';
 import { LineDecoder, type LineSink } from './line-decoder.js';
 import { Tail } from './tail.js';
@@ -58,6 +58,7 @@ export class Pipeline implements CaptureSink {
   private modeValue: PipelineMode = 'catchup';
   private committed = { lastSeq: 0, decodeFromSeq: 0, ts: 0 };
   private flushing: Promise<void> | null = null;
+  private inflight: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failures = 0;
@@ -201,9 +202,20 @@ export class Pipeline implements CaptureSink {
     }
   }
 
-  /** Commits what the buffers hold, after making the recording durable up to it. */
-  private async flushNow(): Promise<void> {
+  /**
+   * Commits what the buffers hold (taken now, synchronously), after making the recording durable up to it. Commits
+   * run one after another: a batch waits for the previous one and fails with it, so a checkpoint never passes a
+   * batch that was not committed.
+   */
+  private flushNow(): Promise<void> {
     const batch = this.buffers.take();
+    const job = (this.inflight ?? Promise.resolve()).then(() => this.commit(batch));
+    job.catch(() => undefined); // observed by whoever awaits it or the next flush
+    this.inflight = job;
+    return job;
+  }
+
+  private async commit(batch: Batch): Promise<void> {
     if (batch.lastSeq <= this.committed.lastSeq && batch.rowCount === 0 && batch.events.length === 0) return;
     await this.options.writer?.sync();
     const result = await this.flusher.flush(batch);
@@ -224,6 +236,7 @@ export class Pipeline implements CaptureSink {
     for (;;) {
       await this.options.writer?.sync();
       position = await this.readFrom(decoder, position);
+      await this.inflight;
       if (!this.options.writer || this.handOver(decoder, position)) return;
       await this.flushNow();
     }
@@ -258,7 +271,11 @@ export class Pipeline implements CaptureSink {
       await this.options.pace?.(line);
       this.decodeLine(decoder, line);
       last = line.seq;
-      if (this.buffers.rowCount >= this.options.buffers.flushRows) await this.flushNow();
+      if (this.buffers.rowCount >= this.options.buffers.flushRows) {
+        // One flush in flight while the next batch is decoded: Node decodes while PostgreSQL copies.
+        await this.inflight;
+        void this.flushNow();
+      }
     }
     return last;
   }

@@ -24,6 +24,30 @@ export function escapeCopy(text: string): string {
   return out;
 }
 
+const DAY_MS = 86_400_000;
+let cachedDay = Number.NaN;
+let cachedDayPrefix = '';
+
+/**
+ * Epoch ms → `YYYY-MM-DDTHH:MM:SS.mmmZ`, as Date#toISOString writes it, without a Date per value: the date part is
+ * cached per day (a batch holds a few days at most) and the time of day is plain arithmetic.
+ */
+export function isoTimestamp(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    const iso = new Date(day * DAY_MS).toISOString();
+    if (iso.length !== 24) return new Date(ms).toISOString(); // years outside 0000-9999: let Date format them
+    cachedDay = day;
+    cachedDayPrefix = iso.slice(0, 11);
+  }
+  const t = Math.round(ms - day * DAY_MS);
+  const h = Math.floor(t / 3_600_000);
+  const m = Math.floor(t / 60_000) % 60;
+  const sec = Math.floor(t / 1000) % 60;
+  const milli = t % 1000;
+  return `${cachedDayPrefix}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 /** An array literal element, always quoted so commas, braces, spaces, empty strings and "NULL" stay text. */
 function arrayElement(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -38,7 +62,7 @@ const ENCODERS: Record<ColumnType, CellEncoder> = {
   bool: (v) => (v === true ? 't' : v === false ? 'f' : NULL),
   text: (v) => (typeof v === 'string' ? escapeCopy(v) : NULL),
   date: (v) => (typeof v === 'string' ? v : NULL),
-  timestamptz: (v) => (typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : NULL),
+  timestamptz: (v) => (typeof v === 'number' && Number.isFinite(v) ? isoTimestamp(v) : NULL),
   jsonb: (v) => (v === null || v === undefined ? NULL : escapeCopy(JSON.stringify(v))),
   'text[]': (v) => (Array.isArray(v) ? escapeCopy(`{${v.map(arrayElement).join(',')}}`) : NULL),
 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnSpec, Row } from '../../src/decode/tables.js';
 import { copyRows, writeWithBisect } from '../../src/store/copy.js';
-import { encodeCopyText } from '../../src/store/copy-text.js';
+import { encodeCopyText, isoTimestamp } from '../../src/store/copy-text.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const COLUMNS: ColumnSpec[] = [
@@ -72,5 +72,14 @@ describe('COPY text encoding', () => {
     expect(rejected[1]?.reason).toMatch(/^22003: numeric field overflow/);
     const { rows: [count] } = await db.pool.query('SELECT count(*)::int AS n FROM copy_probe WHERE id >= 10000');
     expect(count.n).toBe(998);
+  });
+});
+
+describe('isoTimestamp', () => {
+  it('writes exactly what Date#toISOString writes, across days, leap days, epoch and sub-second values', () => {
+    const samples = [0, 1, 999, 1000, 59_999, 86_399_999, 86_400_000, 951_782_400_000, 1_715_787_814_441, 1_795_612_198_112,
+      -1, -86_400_001, 253_402_300_799_999, Date.UTC(2024, 1, 29, 23, 59, 59, 7)];
+    for (let i = 0; i < 2000; i++) samples.push(Math.floor(Math.random() * 4_000_000_000_000));
+    for (const ms of samples) expect(isoTimestamp(ms), String(ms)).toBe(new Date(ms).toISOString());
   });
 });
