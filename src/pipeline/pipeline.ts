@@ -210,8 +210,9 @@ export class Pipeline implements CaptureSink {
   private flushNow(): Promise<void> {
     const batch = this.buffers.take();
     const job = (this.inflight ?? Promise.resolve()).then(() => this.commit(batch));
-    job.catch(() => undefined); // observed by whoever awaits it or the next flush
     this.inflight = job;
+    // The failure is reported to whoever awaits the job; the chain restarts clean after it (catch-up re-reads).
+    job.catch(() => { if (this.inflight === job) this.inflight = null; });
     return job;
   }
 
