@@ -118,3 +118,8 @@ export const httpRequests = new Counter({
   name: 'recorder_http_requests_total', help: 'Requests to the recorder\'s own HTTP server, by path and status code',
   labelNames: ['path', 'code'] as const, ...on,
 });
+
+// prom-client's default metrics include three gauges named with `_total` (nodejs_active_{handles,requests,resources}_total),
+// which `promtool check metrics` refuses (non-counters must not end in _total). Their per-type twins without the
+// suffix (nodejs_active_handles, nodejs_active_requests, nodejs_active_resources) stay: sum() them for the total.
+for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);

@@ -7,9 +7,12 @@ import type pg from 'pg';
 import type { Config } from '../config/schema.js';
 import { migrate } from '../db/migrations.js';
 import { applyRetention, ensurePartitionsAhead } from '../db/partitions.js';
+import { evaluateReadiness, startHttpServer, type HttpServer, type Readiness } from '../http/server.js';
 import type { Logger } from '../log/logger.js';
+import { backlogSeconds } from '../metrics/registry.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { RecordingWriter } from '../recording/writer.js';
+import { MarketSchedule } from '../schedule/market-hours.js';
 import { SchwabApi } from '../schwab/endpoints.js';
 import type { RecordedService } from '../schwab/fields.js';
 import { OAuthClient } from '../schwab/oauth.js';
@@ -23,6 +26,7 @@ import { startSimulator, type Simulator } from '../sim/index.js';
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 const ACCOUNT_ACTIVITY_KEY = 'Account Activity';
+const DATABASE_PROBE_TIMEOUT_MS = 2000;
 
 export interface Recorder {
   pipeline: Pipeline;
@@ -30,6 +34,10 @@ export interface Recorder {
   writer: RecordingWriter;
   /** The simulator when no Schwab credentials are configured. */
   simulator: Simulator | null;
+  schedule: MarketSchedule;
+  /** The HTTP server's base URL: /metrics, /healthz, /readyz. */
+  url: string;
+  readiness(): Promise<Readiness>;
   /** Resolves when the session stops; rejects when it gives up for good (e.g. code 12 repeatedly). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -42,7 +50,12 @@ export interface Feed {
   cleanup(): Promise<void>;
 }
 
-export async function startRecorder(config: Config, pool: pg.Pool, logger: Logger): Promise<Recorder> {
+export interface RecorderOptions {
+  /** Replaces the schedule built from config (the simulator feed's is always open). */
+  schedule?: MarketSchedule;
+}
+
+export async function startRecorder(config: Config, pool: pg.Pool, logger: Logger, options: RecorderOptions = {}): Promise<Recorder> {
   await migrate(pool);
   await ensurePartitionsAhead(pool, config.partitions.ahead);
   const feed = await openFeed(config, logger);
@@ -69,7 +82,23 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
     auth: feed.tokens, capture: pipeline, logger, keys: streamKeys(config.stream),
     limits: config.stream, heartbeatTimeoutMs: config.stream.heartbeatTimeoutMs,
     dataSilenceTimeoutMs: config.stream.dataSilenceTimeoutMs, reconnect: config.stream.reconnect,
+    isMarketOpen: () => schedule.open,
   });
+  const schedule = options.schedule ?? new MarketSchedule(feed.simulator
+    ? { settings: config.schedule, fixed: { open: true, why: 'simulated-feed' }, logger }
+    : { settings: config.schedule, source: (date) => api.markets(['equity'], date), logger });
+  const readiness = () => recorderReadiness(config, pool, session, pipeline, writer, schedule);
+  let server: HttpServer;
+  try {
+    await schedule.start();
+    server = await startHttpServer({ port: config.http.port, host: config.http.host, readiness });
+  } catch (error) {
+    schedule.stop();
+    await pipeline.stop();
+    await feed.cleanup();
+    throw error;
+  }
+  logger.info({ url: server.url, schedule: schedule.current }, 'HTTP server listening: /metrics, /healthz, /readyz');
   const done = session.start();
   const pollers = startPollers(config, api, session, pipeline, logger);
   session.on('data', (service: string) => { if (service === 'ACCT_ACTIVITY') pollers.accountActivity(); });
@@ -78,14 +107,16 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
   let stopping: Promise<void> | null = null;
   const stop = () => (stopping ??= (async () => {
     clearInterval(maintenance);
+    schedule.stop();
     await pollers.stop();
     await session.stop();
     logger.info('streamer stopped');
     await pipeline.stop();
     logger.info({ committedSeq: pipeline.committedSeq, recordedSeq: writer.lastSeq }, 'final flush done; recording closed');
     await feed.cleanup();
+    await server.close();
   })());
-  return { pipeline, session, writer, simulator: feed.simulator, done, stop };
+  return { pipeline, session, writer, simulator: feed.simulator, schedule, url: server.url, readiness, done, stop };
 }
 
 /** Schwab when an app key and secret are configured; the simulator otherwise, said loudly. */
@@ -125,6 +156,37 @@ function streamKeys(stream: Config['stream']): Partial<Record<RecordedService, s
     CHART_EQUITY: stream.chartEquities,
     ACCT_ACTIVITY: stream.accountActivity ? [ACCOUNT_ACTIVITY_KEY] : [],
   };
+}
+
+/** /readyz: session state and subscriptions, database writability, backlog, schedule. */
+async function recorderReadiness(
+  config: Config, pool: pg.Pool, session: StreamerSession, pipeline: Pipeline, writer: RecordingWriter, schedule: MarketSchedule,
+): Promise<Readiness> {
+  const wanted = Object.entries(streamKeys(config.stream)).filter(([, keys]) => (keys?.length ?? 0) > 0).map(([service]) => service as RecordedService);
+  const connected = session.state === 'streaming';
+  const seconds = (await backlogSeconds.get()).values[0]?.value ?? 0;
+  return evaluateReadiness({
+    schedule: schedule.current,
+    stream: { state: session.state, connected, missingServices: wanted.filter((service) => session.subscribedKeys(service).length === 0) },
+    database: await databaseWritable(pool),
+    backlog: { lines: Math.max(0, writer.lastSeq - pipeline.committedSeq), seconds, bound: config.http.readyMaxBacklogSeconds },
+  });
+}
+
+/** A cheap probe: a primary (not a read-only standby) answering within two seconds. */
+async function databaseWritable(pool: pg.Pool): Promise<{ writable: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_PROBE_TIMEOUT_MS} ms`)), DATABASE_PROBE_TIMEOUT_MS);
+  });
+  try {
+    const result = await Promise.race([pool.query<{ writable: boolean }>('SELECT NOT pg_is_in_recovery() AS writable'), timeout]);
+    return result.rows[0]?.writable ? { writable: true } : { writable: false, error: 'read-only (in recovery)' };
+  } catch (error) {
+    return { writable: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Continues the newest recording (a restart after a crash resumes its journal); starts one when there is none. */

@@ -15,6 +15,7 @@ const CHILD_CONFIG = {
   simulator: { updatesPerSecond: 3000, heartbeatIntervalMs: 200, orderIntervalMs: 400 },
   stream: { equities: ['AAPL', 'MSFT', 'NVDA', 'AMD', 'TSLA', 'SPY', 'QQQ', 'IWM'], chartEquities: ['AAPL', 'SPY'] },
   recording: { segmentMaxBytes: 300_000 },
+  http: { port: 0, host: '127.0.0.1' }, // test files run in parallel: no fixed port
   // The quote rate is shared by every subscribed key: no chain polling, so no option contracts take a share.
   snapshots: { chains: { underlyings: [] } },
 };

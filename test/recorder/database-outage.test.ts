@@ -47,6 +47,7 @@ describe('PostgreSQL down for 30 s under a steady stream', () => {
     await writeFile(configFile, JSON.stringify({
       pipeline: { flushIntervalMs: 50, flushRows: 2000, maxBufferedRows: MAX_BUFFERED_ROWS, retryInitialDelayMs: 100, retryMaxDelayMs: 1000 },
       simulator: { updatesPerSecond: 2000, heartbeatIntervalMs: 500, orderIntervalMs: 2000 },
+      http: { port: 0, host: '127.0.0.1' },
       snapshots: { chains: { underlyings: [] } }, // the quote rate goes to the equities alone
     }));
     const config = loadConfig({ configFile, env: { DATABASE_URL: server.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });

@@ -47,6 +47,7 @@ describe('REST snapshots recorded from the simulator', () => {
     const configFile = path.join(dir, 'config.json');
     await writeFile(configFile, JSON.stringify({
       simulator: { updatesPerSecond: 100, heartbeatIntervalMs: 500, orderIntervalMs: 700 },
+      http: { port: 0, host: '127.0.0.1' },
       snapshots: { chains: { underlyings: ['AAPL'], intervalMs: 2000, strikeCount: 6, maxDte: 45 }, orders: { pollIntervalMs: 1500, lookbackDays: 30 }, transactions: { pollIntervalMs: 1500, lookbackDays: 30 } },
     }));
     const config = loadConfig({ configFile, env: { DATABASE_URL: db.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });

@@ -27,6 +27,8 @@ async function record(ctx: CliContext, showStatus: boolean): Promise<void> {
     if (recorder.simulator) banner(recorder.simulator.baseUrl);
     process.stderr.write(`recording ${recorder.writer.id} into ${redactUrl(database.url)}\n`);
     process.stderr.write(`  psql:       psql "$(npm run -s cli -- db url)"\n  recording:  ${recorder.writer.folder}\n`);
+    process.stderr.write(`  metrics:    ${recorder.url}/metrics   (health ${recorder.url}/healthz, readiness ${recorder.url}/readyz)\n`
+      + `  schedule:   ${recorder.schedule.open ? 'streaming' : 'idle'} (${recorder.schedule.current.why})\n`);
     const status = showStatus ? setInterval(() => printStatus(recorder!), STATUS_INTERVAL_MS) : null;
     const signal = await Promise.race([signalled, recorder.done.then(() => 'session ended')]);
     if (status) clearInterval(status);
