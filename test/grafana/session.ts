@@ -14,10 +14,16 @@ export interface Session {
   stop(): Promise<void>;
 }
 
+function configHasHttp(): boolean {
+  return 'http' in (loadConfig({ env: {} }) as object);
+}
+
 export async function startSimulatedSession(databaseUrl: string): Promise<Session> {
   const dir = await mkdtemp(path.join(tmpdir(), 'grafana-session-'));
   const configFile = path.join(dir, 'config.json');
-  await writeFile(configFile, JSON.stringify({
+  // Any HTTP server of the recorder on a free loopback port (config `http`, when the config schema has it).
+  const settings: Record<string, unknown> = {
+    ...(configHasHttp() ? { http: { port: 0, host: '127.0.0.1' } } : {}),
     simulator: { updatesPerSecond: 100, heartbeatIntervalMs: 500, orderIntervalMs: 700 },
     stream: { reconnect: { initialDelayMs: 100, maxDelayMs: 500, healthyAfterMs: 1000 } },
     snapshots: {
@@ -25,7 +31,8 @@ export async function startSimulatedSession(databaseUrl: string): Promise<Sessio
       orders: { pollIntervalMs: 1500, lookbackDays: 30 },
       transactions: { pollIntervalMs: 1500, lookbackDays: 30 },
     },
-  }));
+  };
+  await writeFile(configFile, JSON.stringify(settings));
   const config = loadConfig({ configFile, env: { DATABASE_URL: databaseUrl, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
   const logger = createLogger({ level: 'silent' });
   const pool = createPool(databaseUrl, config, logger);
