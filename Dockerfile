@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# schwab-recorder: `record` in a container. Build stage compiles TypeScript; the runtime stage holds dist/, the
+# production dependencies, config/ (defaults) and sql/ (migrations), and runs as the unprivileged `node` user.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY config ./config
+COPY sql ./sql
+# Recordings and tokens live under /app/.data (mount a volume there); the `node` user (uid 1000) owns it.
+RUN mkdir -p /app/.data/recordings && chown -R node:node /app/.data
+USER node
+# config/default.json: http.port 9464 (/metrics, /healthz, /readyz), on 0.0.0.0.
+EXPOSE 9464
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/src/cli/main.js", "record"]
