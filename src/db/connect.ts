@@ -35,6 +35,9 @@ export function createPool(url: string, config: Config, logger: Logger): pg.Pool
   });
   // An idle client losing its connection (server restart, network) emits here; unhandled it would kill the process.
   pool.on('error', (error) => logger.warn({ err: error, url: redactUrl(url) }, 'idle database connection failed'));
+  // A checked-out client has no pool listener: a server shutdown arriving between two statements of a flush would be
+  // an unhandled 'error' event. The statement in progress (or the next one) fails and the caller retries.
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'database connection lost')));
   return pool;
 }
 
