@@ -32,7 +32,7 @@ export interface LineSink {
 /** Session events stored in stream_events; the others (requests sent, ...) stay in the recording only. */
 const STORED_EVENTS = new Set([
   'connected', 'disconnected', 'gap', 'login', 'login_denied', 'subscribed', 'subscription_refused', 'server_notice',
-  'gave_up', 'simulated_feed', 'recording_started', 'stopped',
+  'gave_up', 'simulated_feed', 'recording_started', 'stopped', 'suspended', 'resumed',
 ]);
 
 /** Events after which the level-one merge state must be forgotten: a new connection sends new snapshots. */

@@ -99,6 +99,12 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
     throw error;
   }
   logger.info({ url: server.url, schedule: schedule.current }, 'HTTP server listening: /metrics, /healthz, /readyz');
+  // Connected only when the schedule says so: suspended before the session start, after its end, on holidays.
+  if (!schedule.open) session.suspend(schedule.current.why);
+  schedule.on('change', (decision: { open: boolean; why: string }) => {
+    if (decision.open) session.resume();
+    else session.suspend(decision.why);
+  });
   const done = session.start();
   const pollers = startPollers(config, api, session, pipeline, logger);
   session.on('data', (service: string) => { if (service === 'ACCT_ACTIVITY') pollers.accountActivity(); });

@@ -181,6 +181,22 @@ describe('streamer session against the simulator', () => {
     expect(s.subscribedKeys('LEVELONE_EQUITIES').sort()).toEqual(['AAPL', 'AMD', 'MSFT']);
   });
 
+  it('disconnects when suspended by the schedule, stays away without a gap or a reconnect, and comes back on resume', async () => {
+    const captured = capture();
+    const s = await startSession(captured);
+    await until(() => s.state === 'streaming');
+    s.suspend('after-session');
+    await until(() => s.state === 'idle' && schwab.sim.stats.connections.current === 0, 5000, 'the suspended session to disconnect');
+    const logins = schwab.sim.stats.logins.ok;
+    await sleep(500);
+    expect(schwab.sim.stats.logins.ok).toBe(logins); // no reconnect attempts while suspended
+    s.resume();
+    await until(() => count(captured, 'connected') === 2, 5000, 'the resumed connection');
+    expect(count(captured, 'gap')).toBe(0);
+    expect(captured.events.map((e) => e.event)).toContain('suspended');
+    expect(captured.events.find((e) => e.event === 'disconnected')?.detail.reason).toBe('suspended');
+  });
+
   it('hands invalid JSON and unknown fields to capture and keeps streaming', async () => {
     const captured = capture();
     const s = await startSession(captured);

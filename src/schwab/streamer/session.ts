@@ -51,6 +51,8 @@ export type SessionState = 'idle' | 'connecting' | 'subscribing' | 'streaming' |
 /** Data silence applies to the level-one services only: they tick all session long; bars and account activity do not. */
 /** How long a clean close may take before the socket is cut. */
 const CLOSE_GRACE_MS = 2000;
+/** How long a suspended session sleeps between checks when nothing wakes it (resume() and stop() do). */
+const SUSPENDED_WAIT_MS = 60_000;
 
 const SILENCE_WATCHED: readonly RecordedService[] = ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS'];
 
@@ -70,6 +72,7 @@ export class StreamerSession extends EventEmitter {
   private readonly now: () => number;
   private connection: Connection | null = null;
   private stopping = false;
+  private suspended = false;
   private stateValue: SessionState = 'idle';
   private lastFrameAt = 0;
   private readonly lastDataAt = new Map<string, number>();
@@ -104,19 +107,41 @@ export class StreamerSession extends EventEmitter {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.abort();
-    const connection = this.connection;
-    if (connection) {
-      connection.closeReason = 'stopped';
-      if (connection.socket.readyState === WebSocket.OPEN) {
-        if (connection.loggedInAt !== null) this.send(connection, logoutRequest(connection.info, this.nextRequestId()));
-        connection.socket.close(1000, 'recorder stopping');
-        // A server that never answers the close frame must not hold the stop up.
-        setTimeout(() => connection.socket.terminate(), CLOSE_GRACE_MS).unref();
-      } else {
-        connection.socket.terminate();
-      }
-    }
+    this.closeConnection();
     await this.loop?.catch(() => undefined);
+  }
+
+  /**
+   * Outside the schedule (market closed): closes the connection and stays disconnected until resume(). Not a gap and
+   * not a reconnect: nothing was missed that the schedule wanted.
+   */
+  suspend(reason: string): void {
+    if (this.suspended) return;
+    this.suspended = true;
+    this.event('suspended', { reason });
+    this.closeConnection();
+  }
+
+  resume(): void {
+    if (!this.suspended) return;
+    this.suspended = false;
+    this.backoff.reset();
+    this.event('resumed', {});
+    this.wake?.abort();
+  }
+
+  private closeConnection(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    connection.closeReason = this.stopping ? 'stopped' : 'suspended';
+    if (connection.socket.readyState === WebSocket.OPEN) {
+      if (connection.loggedInAt !== null) this.send(connection, logoutRequest(connection.info, this.nextRequestId()));
+      connection.socket.close(1000, 'recorder stopping');
+      // A server that never answers the close frame must not hold the stop up.
+      setTimeout(() => connection.socket.terminate(), CLOSE_GRACE_MS).unref();
+    } else {
+      connection.socket.terminate();
+    }
   }
 
   /** Changes a service's keys; on a live connection only the difference is sent (UNSUBS / ADD). */
@@ -140,8 +165,14 @@ export class StreamerSession extends EventEmitter {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
+      if (this.suspended) {
+        this.setState('idle');
+        await this.sleep(SUSPENDED_WAIT_MS); // resume() and stop() wake it
+        continue;
+      }
       const reason = await this.connectOnce().catch((error: unknown) => this.failure(error));
       if (this.stopping) break;
+      if (this.suspended) continue;
       streamReconnects.inc({ reason: reason.split(':')[0] ?? reason });
       if (reason.startsWith('close_connection') && ++this.refusals >= (this.options.maxConnectionRefusals ?? 3)) {
         this.setState('failed');
@@ -153,7 +184,7 @@ export class StreamerSession extends EventEmitter {
       const delay = reason === 'login_denied' && this.backoff.attempts === 0 ? 0 : this.backoff.next();
       this.setState('waiting');
       this.options.logger.warn({ reason, delayMs: delay }, 'streamer disconnected; reconnecting');
-      await this.pause(delay);
+      await this.sleep(delay);
     }
     this.setState('stopped');
   }
@@ -163,7 +194,7 @@ export class StreamerSession extends EventEmitter {
     this.setState('connecting');
     const info = await this.options.streamerInfo();
     const token = await this.options.auth.accessToken();
-    if (this.stopping) return 'stopped';
+    if (this.stopping || this.suspended) return 'stopped';
     const socket = new WebSocket(info.streamerSocketUrl, { perMessageDeflate: true, handshakeTimeout: this.responseTimeout() });
     const connection: Connection = { socket, info, loggedInAt: null, subscribed: new Map(), pending: new Map(), closeReason: null };
     this.connection = connection;
@@ -346,7 +377,7 @@ export class StreamerSession extends EventEmitter {
     if (this.connection === connection) this.connection = null;
     streamConnected.set(0);
     for (const service of SERVICES) streamSubscribedKeys.set({ service }, 0);
-    if (connection.loggedInAt !== null && this.lostAt === null) this.lostAt = this.lastFrameAt || this.now();
+    if (connection.loggedInAt !== null && this.lostAt === null && !this.suspended) this.lostAt = this.lastFrameAt || this.now();
     if (connection.socket.readyState !== WebSocket.CLOSED) connection.socket.terminate();
     this.event('disconnected', { reason: connection.closeReason ?? 'unknown' });
   }
@@ -358,7 +389,7 @@ export class StreamerSession extends EventEmitter {
     return `connect_failed:${error instanceof Error ? error.message : String(error)}`;
   }
 
-  private async pause(ms: number): Promise<void> {
+  private async sleep(ms: number): Promise<void> {
     this.wake = new AbortController();
     await sleep(ms, undefined, { signal: this.wake.signal }).catch(() => undefined);
     this.wake = null;
