@@ -63,10 +63,6 @@ export const decodeUnknown = new Counter({
   name: 'recorder_decode_unknown_total', help: 'Unknown streamer fields or services seen (kept in the recording), by service and kind',
   labelNames: ['service', 'kind'] as const, ...on,
 });
-export const decodeRejected = new Counter({
-  name: 'recorder_decode_rejected_total', help: 'Frames or items that failed decoding and were quarantined, by table and reason',
-  labelNames: ['table', 'reason'] as const, ...on,
-});
 
 // ---- pipeline: buffers, flush, checkpoint
 export const rowsWritten = new Counter({
