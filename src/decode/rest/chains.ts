@@ -11,6 +11,7 @@ import { isObject } from '../item.js';
 import type { CellValue, ColumnSpec } from '../tables.js';
 import { SENTINEL, toDate } from '../values.js';
 import { emptyResult, type RestContext, type RestDecodeResult, type RestDecoder } from './types.js';
+import { bool, int4, int8, numeric, text } from '../columns.js';
 
 // Rows are plain objects keyed by column name (the writer COPYs them by these names).
 
@@ -119,13 +120,8 @@ export interface ExpirationsSnapshot {
 
 // ---------------------------------------------------------------- columns (types of sql/001.do.seed-schema.sql)
 
-const text = (name: string, maxLength?: number): ColumnSpec => (maxLength === undefined ? { name, type: 'text' } : { name, type: 'text', maxLength });
-const numeric = (name: string, precision: number, scale: number): ColumnSpec => ({ name, type: 'numeric', numeric: { precision, scale } });
 const price = (name: string): ColumnSpec => numeric(name, 12, 4);
 const greek = (name: string): ColumnSpec => numeric(name, 8, 6);
-const int4 = (name: string): ColumnSpec => ({ name, type: 'int4' });
-const int8 = (name: string): ColumnSpec => ({ name, type: 'int8' });
-const bool = (name: string): ColumnSpec => ({ name, type: 'bool' });
 
 export const EXPIRATION_COLUMNS: readonly ColumnSpec[] = [
   text('underlying_symbol', 10), { name: 'expiration_date', type: 'date' }, int4('days_to_expiration'),

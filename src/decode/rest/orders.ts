@@ -12,6 +12,7 @@ import {
   accountDisplay, accountHashOf, bool, describeIssues, instrumentSymbol, int, int4, num, rawText, schwabTime, text,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
+import { bool as flag, int8, numeric, text as txt, timestamptz as time } from '../columns.js';
 
 export type ParentRelation = 'CHILD' | 'REPLACING';
 
@@ -107,11 +108,6 @@ export interface OrdersSnapshot {
 
 // ---------------------------------------------------------------- columns (types of sql/001 + 003)
 
-const txt = (name: string, maxLength?: number): ColumnSpec => (maxLength === undefined ? { name, type: 'text' } : { name, type: 'text', maxLength });
-const numeric = (name: string, precision: number, scale: number): ColumnSpec => ({ name, type: 'numeric', numeric: { precision, scale } });
-const int8 = (name: string): ColumnSpec => ({ name, type: 'int8' });
-const time = (name: string): ColumnSpec => ({ name, type: 'timestamptz' });
-const flag = (name: string): ColumnSpec => ({ name, type: 'bool' });
 const OBSERVED: ColumnSpec = time('observed_at');
 
 /** orders columns the rows fill (account_id and parent_order_id are resolved by the writer). */

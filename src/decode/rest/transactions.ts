@@ -14,6 +14,7 @@ import {
   accountDisplay, accountHashOf, describeIssues, instrumentSymbol, int, num, rawText, schwabDate, schwabTime, text,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
+import { int8, numeric, text as txt } from '../columns.js';
 
 export interface TransactionKey {
   schwab_activity_id: number;
@@ -76,9 +77,6 @@ export interface TransactionsSnapshot {
 
 // ---------------------------------------------------------------- columns (types of sql/001)
 
-const txt = (name: string, maxLength?: number): ColumnSpec => (maxLength === undefined ? { name, type: 'text' } : { name, type: 'text', maxLength });
-const numeric = (name: string, precision: number, scale: number): ColumnSpec => ({ name, type: 'numeric', numeric: { precision, scale } });
-const int8 = (name: string): ColumnSpec => ({ name, type: 'int8' });
 const KEY_COLUMNS: readonly ColumnSpec[] = [int8('schwab_activity_id'), { name: 'transaction_time', type: 'timestamptz' }];
 
 /**
