@@ -75,7 +75,11 @@ export function encodeCopyText(columns: readonly ColumnSpec[], rows: readonly Ro
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     let line = encoders[0]!(row[names[0]!] ?? null);
-    for (let c = 1; c < names.length; c++) line += `\t${encoders[c]!(row[names[c]!] ?? null)}`;
+    for (let c = 1; c < names.length; c++) {
+      // Most cells of a level-one row are NULL: skip the encoder call for them.
+      const value = row[names[c]!];
+      line += value === null || value === undefined ? '\t\\N' : `\t${encoders[c]!(value)}`;
+    }
     lines[r] = line;
   }
   return rows.length === 0 ? '' : `${lines.join('\n')}\n`;
