@@ -110,22 +110,30 @@ export class StreamClient {
     return this.blocks(service).flatMap((b) => b.content);
   }
 
-  /** Resolves with the first truthy value of `probe`, re-evaluated on every frame and on close. */
-  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
+  /**
+   * Resolves with the first truthy value of `probe`, re-evaluated on every frame, on close, and every 25 ms (a probe
+   * may watch the server side, which changes without a frame reaching this client).
+   */
+  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
     const first = probe();
     if (first !== undefined && first !== false) return first;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        clearInterval(poll);
         this.waiters.delete(wake);
+      };
+      const timer = setTimeout(() => {
+        finish();
         reject(new Error(`timed out after ${timeoutMs} ms; last frames: ${this.texts.slice(-3).join(' | ').slice(0, 800)}`));
       }, timeoutMs);
       const wake = (): void => {
         const value = probe();
         if (value === undefined || value === false) return;
-        clearTimeout(timer);
-        this.waiters.delete(wake);
+        finish();
         resolve(value);
       };
+      const poll = setInterval(wake, 25);
       this.waiters.add(wake);
     });
   }
