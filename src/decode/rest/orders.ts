@@ -9,7 +9,7 @@ import { orderSchema, type Order } from '../../schwab/schemas/orders.js';
 import type { ColumnSpec } from '../tables.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import {
-  accountDisplay, accountHashOf, bool, describeIssues, instrumentSymbol, int, int4, num, rawText, schwabTime, text,
+  accountDisplay, accountHashOf, bool, instrumentSymbol, int, int4, num, rawText, schwabTime, text, validElements,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
 import { bool as flag, int8, numeric, text as txt, timestamptz as time } from '../columns.js';
@@ -154,20 +154,13 @@ export const decodeOrders: RestDecoder = (body, context) => {
   const accountHash = accountHashOf(context.path);
   const snapshot: OrdersSnapshot = { orders: [] };
   const symbols: (SymbolRow | null)[] = [];
-  // GET .../orders/{id} answers one order, the listings an array.
-  const entries = Array.isArray(body) ? body : [body];
-  for (const entry of entries) {
-    const parsed = orderSchema.safeParse(entry);
-    if (!parsed.success) {
-      result.rejects.push({ table: 'orders', reason: `order does not match its schema: ${describeIssues(parsed.error)}`, raw: rawText(entry) });
-      continue;
-    }
-    const problem = badOrderId(parsed.data);
+  for (const { value: order, raw } of validElements(body, orderSchema, 'orders', 'order', result)) {
+    const problem = badOrderId(order);
     if (problem !== null) {
-      result.rejects.push({ table: 'orders', reason: problem, raw: rawText(entry) });
+      result.rejects.push({ table: 'orders', reason: problem, raw: rawText(raw) });
       continue;
     }
-    flatten(parsed.data, null, { accountHash, observedAt: context.receivedAt, snapshot, symbols });
+    flatten(order, null, { accountHash, observedAt: context.receivedAt, snapshot, symbols });
   }
   if (snapshot.orders.length > 0) result.snapshots.push({ kind: 'orders', data: snapshot });
   result.snapshots.push(...symbolsSnapshot(symbols));

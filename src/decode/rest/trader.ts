@@ -7,6 +7,7 @@ import { maskAccountNumber } from '../../schwab/account-mask.js';
 import { formatPath } from '../../schwab/schemas/parse.js';
 import { toDate, SENTINEL } from '../values.js';
 import type { SymbolRow } from './quotes.js';
+import type { RestDecodeResult } from './types.js';
 
 const ACCOUNT_PATH = /^\/trader\/v1\/accounts\/([^/?#]+)/;
 const NOT_A_HASH = new Set(['accountNumbers']);
@@ -71,6 +72,20 @@ export function describeIssues(error: z.ZodError, max = 4): string {
 }
 
 /** A value as reject text. */
+/**
+ * The elements of a listing body (or the one object a single-item GET answers), each validated by `schema`; an
+ * element that does not match becomes a reject of `table` and the others go on.
+ */
+export function* validElements<T>(
+  body: unknown, schema: z.ZodType<T>, table: string, what: string, result: RestDecodeResult,
+): Generator<{ value: T; raw: unknown }> {
+  for (const element of Array.isArray(body) ? body : [body]) {
+    const parsed = schema.safeParse(element);
+    if (parsed.success) yield { value: parsed.data, raw: element };
+    else result.rejects.push({ table, reason: `${what} does not match its schema: ${describeIssues(parsed.error)}`, raw: rawText(element) });
+  }
+}
+
 export function rawText(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);

@@ -11,7 +11,7 @@ import { isObject } from '../item.js';
 import type { ColumnSpec } from '../tables.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import {
-  accountDisplay, accountHashOf, describeIssues, instrumentSymbol, int, num, rawText, schwabDate, schwabTime, text,
+  accountDisplay, accountHashOf, instrumentSymbol, int, num, rawText, schwabDate, schwabTime, text, validElements,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
 import { int8, numeric, text as txt } from '../columns.js';
@@ -109,15 +109,7 @@ export const decodeTransactions: RestDecoder = (body, context) => {
   const accountHash = accountHashOf(context.path);
   const snapshot: TransactionsSnapshot = { transactions: [] };
   const symbols: (SymbolRow | null)[] = [];
-  // GET .../transactions/{activityId} answers one transaction, the listing an array.
-  const elements = Array.isArray(body) ? body : [body];
-  for (const element of elements) {
-    const parsed = transactionSchema.safeParse(element);
-    if (!parsed.success) {
-      result.rejects.push({ table: 'transactions', reason: `transaction does not match its schema: ${describeIssues(parsed.error)}`, raw: rawText(element) });
-      continue;
-    }
-    const transaction = parsed.data;
+  for (const { value: transaction, raw: element } of validElements(body, transactionSchema, 'transactions', 'transaction', result)) {
     const activityId = int(transaction.activityId);
     const time = schwabTime(transaction.time);
     if (activityId === null || time === null) {
