@@ -9,7 +9,7 @@ import { orderSchema, type Order } from '../../schwab/schemas/orders.js';
 import type { ColumnSpec } from '../tables.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import {
-  accountDisplay, accountHashOf, bool, instrumentSymbol, int, int4, num, rawText, schwabTime, text, validElements,
+  accountDisplay, accountHashOf, bool, instrumentSymbol, int, int4, num, instrumentColumns, rawText, schwabTime, text, validElements,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
 import { bool as flag, int8, numeric, text as txt, timestamptz as time } from '../columns.js';
@@ -209,12 +209,7 @@ function flatten(order: Order, parent: Parent | null, sink: Sink): void {
       position_effect: text(leg.positionEffect),
       quantity: num(leg.quantity),
       quantity_type: text(leg.quantityType),
-      instrument_cusip: text(instrument?.cusip),
-      instrument_symbol: text(instrument?.symbol),
-      instrument_description: text(instrument?.description),
-      instrument_id: int(instrument?.instrumentId),
-      instrument_type: text(instrument?.assetType),
-      instrument_net_change: num(instrument?.['netChange']),
+      ...instrumentColumns(instrument),
       observed_at: observedAt,
     });
     sink.symbols.push(instrumentSymbol(instrument, observedAt));

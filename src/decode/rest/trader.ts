@@ -99,12 +99,27 @@ export interface InstrumentLike {
   assetType?: string | undefined;
   symbol?: string | undefined;
   description?: string | undefined;
+  cusip?: string | undefined;
+  instrumentId?: unknown;
+  netChange?: unknown;
 }
 
 /**
  * A symbols row for an instrument an order, transaction or position mentions. Quotes are the authority on symbols;
  * these only fill what no quote has said yet. Cash (`CURRENCY_USD`, asset type CURRENCY) is not a security.
  */
+/** The instrument columns order_legs and transaction_items both carry (the seed denormalizes them alike). */
+export function instrumentColumns(instrument: InstrumentLike | undefined) {
+  return {
+    instrument_cusip: text(instrument?.cusip),
+    instrument_symbol: text(instrument?.symbol),
+    instrument_description: text(instrument?.description),
+    instrument_id: int(instrument?.instrumentId),
+    instrument_type: text(instrument?.assetType),
+    instrument_net_change: num(instrument?.netChange),
+  };
+}
+
 export function instrumentSymbol(instrument: InstrumentLike | undefined, observedAt: number): SymbolRow | null {
   const symbol = text(instrument?.symbol);
   if (instrument === undefined || symbol === null || symbol === '' || instrument.assetType === 'CURRENCY') return null;

@@ -11,7 +11,7 @@ import { isObject } from '../item.js';
 import type { ColumnSpec } from '../tables.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import {
-  accountDisplay, accountHashOf, instrumentSymbol, int, num, rawText, schwabDate, schwabTime, text, validElements,
+  accountDisplay, accountHashOf, instrumentSymbol, int, num, instrumentColumns, rawText, schwabDate, schwabTime, text, validElements,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
 import { int8, numeric, text as txt } from '../columns.js';
@@ -130,12 +130,7 @@ export const decodeTransactions: RestDecoder = (body, context) => {
         price: num(item.price),
         position_effect: text(item.positionEffect),
         fee_type: text(item.feeType),
-        instrument_cusip: text(instrument?.cusip),
-        instrument_symbol: text(instrument?.symbol),
-        instrument_description: text(instrument?.description),
-        instrument_id: int(instrument?.instrumentId),
-        instrument_type: text(instrument?.assetType),
-        instrument_net_change: num(instrument?.['netChange']),
+        ...instrumentColumns(instrument),
       });
       symbols.push(instrumentSymbol(instrument, context.receivedAt));
     });
