@@ -9,7 +9,7 @@ import type { Batch, TableRows } from './buffers.js';
 import { copyRows, writeWithBisect } from '../store/copy.js';
 import { quoteIdent } from '../store/copy-text.js';
 import type { RejectRecord } from './line-decoder.js';
-import { SNAPSHOT_WRITERS } from '../store/snapshots/registry.js';
+import { SNAPSHOT_WRITERS, writeSnapshots } from '../store/snapshots/registry.js';
 
 export interface FlushResult {
   /** Rows written per table: the decoded tables, and the seed tables snapshot writers fill. */
@@ -36,7 +36,9 @@ export class Flusher {
         for (const r of bad) rejects.push(r);
         result.written[table] = rows.rows.length - bad.length;
       }
-      await writeSnapshots(client, batch, result, rejects);
+      const snapshots = await writeSnapshots(client, batch.snapshots);
+      for (const [table, n] of Object.entries(snapshots.written)) result.written[table] = (result.written[table] ?? 0) + n;
+      rejects.push(...snapshots.rejects);
       await insertRejects(client, rejects, this.recordingId);
       await insertEvents(client, batch, this.recordingId);
       await saveCheckpoint(client, this.recordingId, batch);
@@ -114,19 +116,6 @@ export class Flusher {
     for (const [table, n] of Object.entries(result.written)) rowsWritten.inc({ table }, n);
     for (const r of rejects) rowsRejected.inc({ table: r.table, reason: reasonClass(r.reason) });
     if (batch.firstTs > 0) receiveToCommit.observe(Math.max(0, this.now() - batch.firstTs) / 1000);
-  }
-}
-
-/** Runs the snapshot writers in their order, each on its own records, inside the flush transaction. */
-async function writeSnapshots(client: pg.ClientBase, batch: Batch, result: FlushResult, rejects: RejectRecord[]): Promise<void> {
-  for (const { writer } of SNAPSHOT_WRITERS) {
-    const records = batch.snapshots.filter((r) => r.snapshot.kind === writer.kind);
-    if (records.length === 0) continue;
-    const written = await writer.write(client, records);
-    for (const [table, n] of Object.entries(written.written)) {
-      result.written[table] = (result.written[table] ?? 0) + n;
-    }
-    for (const r of written.rejects) rejects.push(r);
   }
 }
 

@@ -1,14 +1,8 @@
-// Runs snapshot writers the way the flusher does: in one transaction, writers in dependency order (accounts and
-// symbols, then orders, then the transactions that link to orders), each given the records of its kind.
+// Runs the snapshot writers exactly as the flusher does (the registry's order), in one committed transaction.
 import type pg from 'pg';
 import type { RestDecodeResult } from '../../src/decode/rest/types.js';
-import { accountsWriter } from '../../src/store/snapshots/accounts.js';
-import { ordersWriter } from '../../src/store/snapshots/orders.js';
-import { symbolsWriter } from '../../src/store/snapshots/symbols.js';
-import { transactionsWriter } from '../../src/store/snapshots/transactions.js';
+import { writeSnapshots as writeAll } from '../../src/store/snapshots/registry.js';
 import type { SnapshotRecord, SnapshotWriteResult } from '../../src/store/snapshots/types.js';
-
-const WRITERS = [accountsWriter, symbolsWriter, ordersWriter, transactionsWriter];
 
 /** The snapshots of decoded bodies as records; `seq` is the recording line of each body. */
 export function recordsOf(...decoded: Array<{ result: RestDecodeResult; seq: number }>): SnapshotRecord[] {
@@ -18,16 +12,9 @@ export function recordsOf(...decoded: Array<{ result: RestDecodeResult; seq: num
 /** Writes the records in one committed transaction; the writers' results summed. */
 export async function writeSnapshots(pool: pg.Pool, records: readonly SnapshotRecord[]): Promise<SnapshotWriteResult> {
   const client = await pool.connect();
-  const out: SnapshotWriteResult = { written: {}, rejects: [] };
   try {
     await client.query('BEGIN');
-    for (const writer of WRITERS) {
-      const mine = records.filter((r) => r.snapshot.kind === writer.kind);
-      if (mine.length === 0) continue;
-      const result = await writer.write(client, mine);
-      for (const [table, count] of Object.entries(result.written)) out.written[table] = (out.written[table] ?? 0) + count;
-      out.rejects.push(...result.rejects);
-    }
+    const out = await writeAll(client, records);
     await client.query('COMMIT');
     return out;
   } catch (error) {

@@ -5,7 +5,8 @@ import { CHAIN_PARTITIONED_TABLES, chainPartitionInstants, chainWriter, expirati
 import { ordersWriter } from './orders.js';
 import { symbolsWriter } from './symbols.js';
 import { transactionPartitionInstants, transactionsWriter } from './transactions.js';
-import type { SnapshotRecord, SnapshotWriter } from './types.js';
+import type pg from 'pg';
+import type { SnapshotRecord, SnapshotWriteResult, SnapshotWriter } from './types.js';
 
 export interface RegisteredWriter {
   writer: SnapshotWriter;
@@ -27,3 +28,16 @@ export const SNAPSHOT_WRITERS: readonly RegisteredWriter[] = [
     partitions: (records) => ['transactions', 'transaction_items'].map((table) => ({ table, instants: transactionPartitionInstants(records) })),
   },
 ];
+
+/** Runs every writer, in order, on the records of its kind, inside the caller's transaction; results summed. */
+export async function writeSnapshots(client: pg.ClientBase, records: readonly SnapshotRecord[]): Promise<SnapshotWriteResult> {
+  const out: SnapshotWriteResult = { written: {}, rejects: [] };
+  for (const { writer } of SNAPSHOT_WRITERS) {
+    const mine = records.filter((r) => r.snapshot.kind === writer.kind);
+    if (mine.length === 0) continue;
+    const result = await writer.write(client, mine);
+    for (const [table, n] of Object.entries(result.written)) out.written[table] = (out.written[table] ?? 0) + n;
+    out.rejects.push(...result.rejects);
+  }
+  return out;
+}
