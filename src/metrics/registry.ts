@@ -83,7 +83,7 @@ export const flushFailures = new Counter({
   name: 'recorder_flush_failures_total', help: 'Flushes that failed for a reason other than the data (database down, connection lost)', ...on,
 });
 export const receiveToCommit = new Histogram({
-  name: 'recorder_receive_to_commit_seconds', help: 'From the capture of the oldest row in a batch to its commit',
+  name: 'recorder_receive_to_commit_seconds', help: 'From the capture of a frame or body to the commit of its rows (one observation per line)',
   buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], ...on,
 });
 export const bufferedRows = new Gauge({ name: 'recorder_buffered_rows', help: 'Rows in memory waiting for a flush', ...on });

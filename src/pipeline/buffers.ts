@@ -22,8 +22,9 @@ export interface Batch {
   /** Where decoding must restart to rebuild the decoder's state as of lastSeq (see LineDecoder.lastResetSeq). */
   decodeFromSeq: number;
   rowCount: number;
-  /** When the oldest row of the batch was received: receive→commit latency is measured from it. */
-  firstTs: number;
+  /** Receive time and row count of every line that added rows, in order: receive→commit latency per line. */
+  lineTs: number[];
+  lineRows: number[];
 }
 
 export interface BufferLimits {
@@ -39,6 +40,8 @@ const SNAPSHOT_BYTES = 256 << 10;
 export class Buffers implements LineSink {
   private batch: Batch = emptyBatch(0, 0);
   private bytes = 0;
+  /** batch.rowCount when the previous line was marked decoded: what the current line added is the difference. */
+  private rowsBeforeLine = 0;
 
   constructor(private readonly limits: BufferLimits) {}
 
@@ -74,7 +77,12 @@ export class Buffers implements LineSink {
 
   /** Marks a line as fully decoded: the batch now accounts for every seq up to it. */
   decoded(seq: number, ts: number, decodeFromSeq: number): void {
-    if (this.batch.firstTs === 0) this.batch.firstTs = ts;
+    const added = this.batch.rowCount - this.rowsBeforeLine;
+    if (added > 0) {
+      this.batch.lineTs.push(ts);
+      this.batch.lineRows.push(added);
+      this.rowsBeforeLine = this.batch.rowCount;
+    }
     this.batch.lastSeq = seq;
     this.batch.lastTs = ts;
     this.batch.decodeFromSeq = decodeFromSeq;
@@ -97,6 +105,7 @@ export class Buffers implements LineSink {
     const taken = this.batch;
     this.batch = emptyBatch(taken.lastSeq, taken.decodeFromSeq);
     this.bytes = 0;
+    this.rowsBeforeLine = 0;
     return taken;
   }
 
@@ -104,9 +113,10 @@ export class Buffers implements LineSink {
   discard(seq: number, decodeFromSeq: number): void {
     this.batch = emptyBatch(seq, decodeFromSeq);
     this.bytes = 0;
+    this.rowsBeforeLine = 0;
   }
 }
 
 function emptyBatch(lastSeq: number, decodeFromSeq: number): Batch {
-  return { tables: new Map(), snapshots: [], rejects: [], events: [], lastSeq, lastTs: 0, decodeFromSeq, rowCount: 0, firstTs: 0 };
+  return { tables: new Map(), snapshots: [], rejects: [], events: [], lastSeq, lastTs: 0, decodeFromSeq, rowCount: 0, lineTs: [], lineRows: [] };
 }

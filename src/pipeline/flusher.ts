@@ -115,7 +115,8 @@ export class Flusher {
     flushBatchRows.observe(batch.rowCount);
     for (const [table, n] of Object.entries(result.written)) rowsWritten.inc({ table }, n);
     for (const r of rejects) rowsRejected.inc({ table: r.table, reason: reasonClass(r.reason) });
-    if (batch.firstTs > 0) receiveToCommit.observe(Math.max(0, this.now() - batch.firstTs) / 1000);
+    const committedAt = this.now();
+    for (const ts of batch.lineTs) receiveToCommit.observe(Math.max(0, committedAt - ts) / 1000);
   }
 }
 

@@ -34,7 +34,15 @@ export interface PipelineOptions {
   /** Replay pacing: called before each line is decoded (e.g. to replay at recorded speed). */
   pace?: (line: DataLine) => Promise<void>;
   onDamage?: (damage: Damage) => void;
+  /** After every commit: the receive time and row count of each line it committed (the benchmark's latency). */
+  onCommit?: (commit: CommitInfo) => void;
   now?: () => number;
+}
+
+export interface CommitInfo {
+  committedAt: number;
+  lineTs: readonly number[];
+  lineRows: readonly number[];
 }
 
 export type PipelineMode = 'live' | 'catchup';
@@ -222,6 +230,7 @@ export class Pipeline implements CaptureSink {
     const result = await this.flusher.flush(batch);
     this.committed = { lastSeq: batch.lastSeq, decodeFromSeq: batch.decodeFromSeq, ts: batch.lastTs };
     this.count(result);
+    this.options.onCommit?.({ committedAt: this.now(), lineTs: batch.lineTs, lineRows: batch.lineRows });
     committedSeq.set(batch.lastSeq);
     this.updateBacklog();
   }

@@ -10,7 +10,7 @@ import { applyRetention, ensurePartitionsAhead } from '../db/partitions.js';
 import { evaluateReadiness, startHttpServer, type HttpServer, type Readiness } from '../http/server.js';
 import type { Logger } from '../log/logger.js';
 import { backlogSeconds } from '../metrics/registry.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { Pipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import { RecordingWriter } from '../recording/writer.js';
 import { MarketSchedule } from '../schedule/market-hours.js';
 import { SchwabApi } from '../schwab/endpoints.js';
@@ -53,6 +53,8 @@ export interface Feed {
 export interface RecorderOptions {
   /** Replaces the schedule built from config (the simulator feed's is always open). */
   schedule?: MarketSchedule;
+  /** Called after every commit (see PipelineOptions.onCommit). */
+  onCommit?: PipelineOptions['onCommit'];
 }
 
 export async function startRecorder(config: Config, pool: pg.Pool, logger: Logger, options: RecorderOptions = {}): Promise<Recorder> {
@@ -68,6 +70,7 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
     buffers: { flushRows: config.pipeline.flushRows, maxRows: config.pipeline.maxBufferedRows, maxBytes: config.pipeline.maxBufferedBytes },
     flushIntervalMs: config.pipeline.flushIntervalMs,
     retry: { initialDelayMs: config.pipeline.retryInitialDelayMs, maxDelayMs: config.pipeline.retryMaxDelayMs },
+    onCommit: options.onCommit,
   }).catch(async (error: unknown) => {
     await writer.close();
     await feed.cleanup();
