@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { maskAccountNumber, maskAccountNumbersInText } from '../schwab/account-mask.js';
 import { ACCT_ACTIVITY } from '../schwab/fields.js';
 import { isObject, NO_UNKNOWN_FIELDS, type ItemOutcome } from './item.js';
-import type { JsonValue, Row } from './tables.js';
+import { rowFrom, type JsonValue, type NamedRow } from './tables.js';
 
 const KNOWN_FIELDS = new Set(['key', 'seq', ...Object.values(ACCT_ACTIVITY).map(String)]);
 const INT4_MAX = 2_147_483_647;
@@ -14,7 +14,7 @@ export function decodeAccountActivity(item: Record<string, unknown>, receivedAt:
   if (typeof messageType !== 'string') return { ok: false, reason: 'message has no type (field 2)' };
   const account = item[ACCT_ACTIVITY.account];
   const { data, text } = messageBody(item[ACCT_ACTIVITY.messageData], account);
-  const row: Row = {
+  const row: NamedRow = {
     received_at: receivedAt,
     subscription_key: typeof item.key === 'string' ? item.key : null,
     activity_seq: isInt4(item.seq) ? item.seq : null,
@@ -24,7 +24,7 @@ export function decodeAccountActivity(item: Record<string, unknown>, receivedAt:
     message_data: data,
     message_text: text,
   };
-  return { ok: true, row, unknownFields: unknownFields(item) };
+  return { ok: true, row: rowFrom('account_activity', row), unknownFields: unknownFields(item) };
 }
 
 /**

@@ -2,7 +2,7 @@
 // not the Streamer Guide's. Sequence (1) and chart day (8) are derivable from the chart time and are not stored.
 import { CHART_EQUITY } from '../schwab/fields.js';
 import { isFiniteNumber, NO_UNKNOWN_FIELDS, type ItemOutcome } from './item.js';
-import { TABLES, type ColumnSpec, type Row } from './tables.js';
+import { rowFrom, TABLES, type ColumnSpec, type NamedRow } from './tables.js';
 
 const KNOWN_FIELDS = new Set(['key', 'seq', ...Object.values(CHART_EQUITY).map(String)]);
 const PRICES = [
@@ -30,7 +30,7 @@ export function decodeChartEquity(item: Record<string, unknown>): ItemOutcome {
   if (!isFiniteNumber(time) || !Number.isSafeInteger(Math.round(time))) {
     return { ok: false, reason: 'bar has no chart time (field 7)' };
   }
-  const row: Row = { symbol, datetime_ms: Math.round(time), datetime_utc: Math.round(time) };
+  const row: NamedRow = { symbol, datetime_ms: Math.round(time), datetime_utc: Math.round(time) };
   for (const [column, field] of PRICES) {
     const price = item[field];
     if (!isFiniteNumber(price)) return { ok: false, reason: `bar ${column} (field ${field}) is not a number` };
@@ -46,7 +46,7 @@ export function decodeChartEquity(item: Record<string, unknown>): ItemOutcome {
     previous_close: null, previous_close_date_ms: null, is_empty: false,
     data_source: 'schwab_stream', frequency_type: 'minute',
   });
-  return { ok: true, row, unknownFields: unknownFields(item) };
+  return { ok: true, row: rowFrom('price_data', row), unknownFields: unknownFields(item) };
 }
 
 function unknownFields(item: Record<string, unknown>): readonly string[] {

@@ -4,7 +4,7 @@
 import { LEVELONE_EQUITIES, LEVELONE_OPTIONS, type FieldKind, type FieldTable } from '../schwab/fields.js';
 import { NO_UNKNOWN_FIELDS, type ItemOutcome } from './item.js';
 import { parseOptionSymbol } from './option-symbol.js';
-import { emptyRow, TABLES, type CellValue, type ColumnType, type Row, type TableName } from './tables.js';
+import { columnIndex, emptyRow, TABLES, type ColumnType, type Row, type TableName } from './tables.js';
 import { convertValue, SENTINEL } from './values.js';
 
 export type LevelOneService = 'LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS';
@@ -12,31 +12,51 @@ export type LevelOneService = 'LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS';
 /** Last merged row per key, for one service. */
 export type LevelOneState = Map<string, Row>;
 
-interface ServiceSpec {
-  table: TableName;
-  fields: FieldTable;
-  types: ReadonlyMap<string, ColumnType>;
+/** Where one item key goes: its column (name and position), how to convert it, and the column's PostgreSQL type. */
+interface Slot {
+  column: string;
+  /** -1 for snapshot metadata the table has no column for (dropped, not unknown). */
+  index: number;
+  kind: FieldKind;
+  type: ColumnType;
 }
 
+interface ServiceSpec {
+  table: TableName;
+  receivedAt: number;
+  sentinels: number;
+  /** Item key ("1", "34", "delayed", ...) → slot; resolved once here, not per item (the hot path of decoding). */
+  slots: ReadonlyMap<string, Slot>;
+}
+
+// Per-key extras of the snapshot item. option_quotes has no asset_sub_type (Schwab sends none for options).
+const METADATA: ReadonlyArray<[string, string, FieldKind]> = [
+  ['delayed', 'delayed', 'bool'],
+  ['assetMainType', 'asset_main_type', 'text'],
+  ['assetSubType', 'asset_sub_type', 'text'],
+  ['cusip', 'cusip', 'text'],
+];
+
+// A Map, not an object literal: item keys come off the wire ("constructor" must not find a prototype member).
 function serviceSpec(table: TableName, fields: FieldTable): ServiceSpec {
-  return { table, fields, types: new Map(TABLES[table].columns.map((c) => [c.name, c.type])) };
+  const { columns } = TABLES[table];
+  const slot = (column: string, kind: FieldKind): Slot => {
+    const index = columnIndex(table, column);
+    return { column, index, kind, type: columns[index]?.type ?? 'text' };
+  };
+  const slots = new Map<string, Slot>();
+  for (const [number, { column, kind }] of Object.entries(fields)) {
+    if (columnIndex(table, column) >= 0) slots.set(number, slot(column, kind));
+  }
+  // Metadata a table has no column for is dropped silently (index -1): it is not an unknown field.
+  for (const [name, column, kind] of METADATA) slots.set(name, slot(column, kind));
+  return { table, receivedAt: columnIndex(table, 'received_at'), sentinels: columnIndex(table, 'sentinel_fields'), slots };
 }
 
 const SPECS: Record<LevelOneService, ServiceSpec> = {
   LEVELONE_EQUITIES: serviceSpec('equity_quotes', LEVELONE_EQUITIES),
   LEVELONE_OPTIONS: serviceSpec('option_quotes', LEVELONE_OPTIONS),
 };
-
-// Per-key extras of the snapshot item. option_quotes has no asset_sub_type (Schwab sends none for options).
-// A Map, not an object literal: item keys come off the wire ("constructor" must not find a prototype member).
-const METADATA: ReadonlyMap<string, { column: string; kind: FieldKind }> = new Map([
-  ['delayed', { column: 'delayed', kind: 'bool' }],
-  ['assetMainType', { column: 'asset_main_type', kind: 'text' }],
-  ['assetSubType', { column: 'asset_sub_type', kind: 'text' }],
-  ['cusip', { column: 'cusip', kind: 'text' }],
-]);
-
-const FIELD_NUMBER = /^[1-9]\d{0,3}$/;
 
 export function levelOneTable(service: LevelOneService): TableName {
   return SPECS[service].table;
@@ -54,24 +74,24 @@ export function decodeLevelOne(
   if (typeof key !== 'string' || key === '') return { ok: false, reason: 'item has no key (symbol)' };
   const spec = SPECS[service];
   const previous = isSnapshot(item) ? undefined : state.get(key);
-  const row: Row = previous === undefined ? baseRow(spec.table, key) : { ...previous };
-  const sentinels = new Sentinels(row.sentinel_fields);
-  row.received_at = receivedAt;
+  const row: Row = previous === undefined ? baseRow(spec.table, key) : previous.slice();
+  let sentinels = row[spec.sentinels] as readonly string[] | null;
+  row[spec.receivedAt] = receivedAt;
   let unknownFields: string[] | undefined;
-  for (const name of Object.keys(item)) {
+  for (const name in item) {
     if (name === 'key') continue;
-    const metadata = METADATA.get(name);
-    const target = metadata ?? (FIELD_NUMBER.test(name) ? spec.fields[Number(name)] : undefined);
-    const type = target === undefined ? undefined : spec.types.get(target.column);
-    if (target === undefined || type === undefined) {
-      if (metadata === undefined) (unknownFields ??= []).push(name);
+    const slot = spec.slots.get(name);
+    if (slot === undefined) {
+      (unknownFields ??= []).push(name);
       continue;
     }
-    const value = convertValue(target.kind, item[name], type);
-    row[target.column] = value === SENTINEL ? null : value;
-    sentinels.set(target.column, value === SENTINEL);
+    if (slot.index < 0) continue;
+    const value = convertValue(slot.kind, item[name], slot.type);
+    const isSentinel = value === SENTINEL;
+    row[slot.index] = isSentinel ? null : value;
+    if (isSentinel || sentinels !== null) sentinels = flagSentinel(sentinels, slot.column, isSentinel);
   }
-  row.sentinel_fields = sentinels.value();
+  row[spec.sentinels] = sentinels as string[] | null;
   state.set(key, row);
   return { ok: true, row, unknownFields: unknownFields ?? NO_UNKNOWN_FIELDS };
 }
@@ -83,32 +103,25 @@ function isSnapshot(item: Record<string, unknown>): boolean {
 /** The row a key starts from: symbol, and for options the expiration parsed from the OCC symbol. */
 function baseRow(table: TableName, symbol: string): Row {
   const row = emptyRow(table);
-  row.symbol = symbol;
+  row[columnIndex(table, 'symbol')] = symbol;
   if (table === 'option_quotes') {
     const parsed = parseOptionSymbol(symbol);
-    row.expiration_date = parsed.ok ? parsed.symbol.expiration : null;
+    row[columnIndex(table, 'expiration_date')] = parsed.ok ? parsed.symbol.expiration : null;
     // A symbol that is not OCC still gets its quote stored; the flag says why the expiration is missing.
-    if (!parsed.ok) row.sentinel_fields = ['expiration_date'];
+    if (!parsed.ok) row[columnIndex(table, 'sentinel_fields')] = ['expiration_date'];
   }
   return row;
 }
 
-/** The sentinel_fields of a merged row: a column stays listed until a later item brings a real value for it. */
-class Sentinels {
-  private readonly columns: string[];
-
-  constructor(initial: CellValue | undefined) {
-    this.columns = Array.isArray(initial) ? (initial as string[]).slice() : [];
-  }
-
-  set(column: string, isSentinel: boolean): void {
-    const at = this.columns.indexOf(column);
-    if (isSentinel && at < 0) this.columns.push(column);
-    if (!isSentinel && at >= 0) this.columns.splice(at, 1);
-  }
-
-  /** NULL rather than '{}' when nothing is flagged, so `sentinel_fields IS NOT NULL` finds the odd rows. */
-  value(): string[] | null {
-    return this.columns.length === 0 ? null : this.columns;
-  }
+/**
+ * The sentinel_fields of a merged row: a column stays listed until a later item brings a real value for it. NULL
+ * rather than '{}' when nothing is flagged, so `sentinel_fields IS NOT NULL` finds the odd rows. Copy on write: a
+ * row shares its predecessor's list (rows already buffered must not change), and most rows have none at all.
+ */
+function flagSentinel(columns: readonly string[] | null, column: string, isSentinel: boolean): readonly string[] | null {
+  const listed = columns !== null && columns.includes(column);
+  if (isSentinel === listed) return columns;
+  if (isSentinel) return columns === null ? [column] : [...columns, column];
+  const rest = columns!.filter((c) => c !== column);
+  return rest.length === 0 ? null : rest;
 }

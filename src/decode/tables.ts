@@ -19,6 +19,8 @@ export interface TableSpec {
   columns: readonly ColumnSpec[];
   /** The unique key a row is upserted on; tables without one are append-only. */
   upsertKey?: readonly string[];
+  /** Successive rows of one value of this column repeat most cells (a level-one merge): COPY reuses their text. */
+  repeatsBy?: string;
 }
 
 export type TableName = 'equity_quotes' | 'option_quotes' | 'price_data' | 'account_activity';
@@ -31,8 +33,14 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  */
 export type CellValue = JsonValue;
 
-/** A row keyed by column name; decoders always fill every column of the table. */
-export type Row = Record<string, CellValue>;
+/**
+ * A row of a decoded table: one value per column, in the order of TABLES[table].columns. Positional because this is
+ * the hot path: a level-one merge copies an array (not a 60-key object) and the COPY encoder reads by index.
+ */
+export type Row = CellValue[];
+
+/** A row keyed by column name: how the cold-path decoders build rows, and how a quarantined row is shown. */
+export type NamedRow = Record<string, CellValue>;
 
 const col = (name: string, type: ColumnType): ColumnSpec => ({ name, type });
 
@@ -60,6 +68,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('delayed', 'bool'), col('asset_main_type', 'text'), col('asset_sub_type', 'text'), col('cusip', 'text'),
       col('sentinel_fields', 'text[]'), col('seq', 'int8'),
     ],
+    repeatsBy: 'symbol',
   },
   option_quotes: {
     columns: [
@@ -68,6 +77,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('delayed', 'bool'), col('asset_main_type', 'text'), col('cusip', 'text'),
       col('sentinel_fields', 'text[]'), col('seq', 'int8'),
     ],
+    repeatsBy: 'symbol',
   },
   price_data: {
     columns: [
@@ -93,9 +103,33 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
   },
 };
 
+const INDEXES = Object.fromEntries(Object.entries(TABLES).map(([table, spec]) =>
+  [table, new Map(spec.columns.map((c, i) => [c.name, i]))])) as unknown as Record<TableName, ReadonlyMap<string, number>>;
+
+/** The position of `column` in rows of `table`; -1 when the table has no such column. */
+export function columnIndex(table: TableName, column: string): number {
+  return INDEXES[table].get(column) ?? -1;
+}
+
 /** A row of `table` with every column NULL, to fill in. */
 export function emptyRow(table: TableName): Row {
-  const row: Row = {};
-  for (const { name } of TABLES[table].columns) row[name] = null;
+  return new Array<CellValue>(TABLES[table].columns.length).fill(null);
+}
+
+/** The row of `table` holding `values` by column name (absent columns NULL; names the table lacks are an error). */
+export function rowFrom(table: TableName, values: NamedRow): Row {
+  const row = emptyRow(table);
+  for (const [name, value] of Object.entries(values)) {
+    const at = columnIndex(table, name);
+    if (at < 0) throw new Error(`${table} has no column ${name}`);
+    row[at] = value;
+  }
   return row;
+}
+
+/** `row` keyed by column name. */
+export function namedRow(table: TableName, row: readonly CellValue[]): NamedRow {
+  const named: NamedRow = {};
+  TABLES[table].columns.forEach((c, i) => { named[c.name] = row[i] ?? null; });
+  return named;
 }

@@ -1,6 +1,6 @@
 // Rows waiting for the next flush, per table, bounded by rows and bytes. A batch is taken whole (a synchronous
 // swap), so a frame's rows never straddle two flushes and the batch's last seq is an exact checkpoint.
-import { TABLES, type Row, type TableName } from '../decode/tables.js';
+import { columnIndex, TABLES, type Row, type TableName } from '../decode/tables.js';
 import type { Snapshot } from '../decode/rest/types.js';
 import { decodeUnknown } from '../metrics/registry.js';
 import type { SnapshotRecord } from '../store/snapshots/types.js';
@@ -37,6 +37,9 @@ const BYTES_PER_CELL = 24;
 // A decoded REST snapshot (a chain, a page of orders): rough, for the bound only.
 const SNAPSHOT_BYTES = 256 << 10;
 
+const SEQ_COLUMN = Object.fromEntries(Object.keys(TABLES).map((table) =>
+  [table, columnIndex(table as TableName, 'seq')])) as Record<TableName, number>;
+
 export class Buffers implements LineSink {
   private batch: Batch = emptyBatch(0, 0);
   private bytes = 0;
@@ -48,8 +51,9 @@ export class Buffers implements LineSink {
   row(table: TableName, row: Row, seq: number): void {
     let rows = this.batch.tables.get(table);
     if (!rows) this.batch.tables.set(table, (rows = { rows: [], seqs: [] }));
-    // Tick tables keep the line a row came from (their `seq` column); other tables ignore the extra key.
-    row.seq = seq;
+    // Tick tables keep the line a row came from (their `seq` column).
+    const at = SEQ_COLUMN[table];
+    if (at >= 0) row[at] = seq;
     rows.rows.push(row);
     rows.seqs.push(seq);
     this.batch.rowCount += 1;

@@ -2,12 +2,12 @@
 // INSERT ... ON CONFLICT), the quarantined rows, the session events and the recording's checkpoint. Commit is the
 // only acknowledgement: either all of it is in the database or none of it is.
 import type pg from 'pg';
-import { TABLES, type Row, type TableName, type TableSpec } from '../decode/tables.js';
+import { columnIndex, namedRow, TABLES, type Row, type TableName, type TableSpec } from '../decode/tables.js';
 import { ensurePartitionsFor, partitionedTable, periodStart, PARTITIONED_TABLES } from '../db/partitions.js';
 import { flushBatchRows, flushDuration, receiveToCommit, rowsRejected, rowsWritten } from '../metrics/registry.js';
 import type { Batch, TableRows } from './buffers.js';
 import { copyRows, writeWithBisect } from '../store/copy.js';
-import { quoteIdent } from '../store/copy-text.js';
+import { CopyTextEncoder, quoteIdent } from '../store/copy-text.js';
 import type { RejectRecord } from './line-decoder.js';
 import { SNAPSHOT_WRITERS, writeSnapshots } from '../store/snapshots/registry.js';
 
@@ -20,6 +20,8 @@ export interface FlushResult {
 export class Flusher {
   /** Partitions known to exist, as `table:periodStartMillis`: saves a catalog lookup per table per flush. */
   private readonly ensured = new Set<string>();
+  /** One COPY encoder per table, kept across flushes: it remembers the text of each key's last row. */
+  private readonly encoders = new Map<TableName, CopyTextEncoder>();
 
   constructor(private readonly pool: pg.Pool, private readonly recordingId: string, private readonly now: () => number = Date.now) {}
 
@@ -56,16 +58,26 @@ export class Flusher {
 
   private async writeTable(client: pg.ClientBase, table: TableName, data: TableRows): Promise<RejectRecord[]> {
     const spec = TABLES[table];
-    const { rows, seqs } = spec.upsertKey ? lastPerKey(data, spec.upsertKey) : data;
+    const { rows, seqs } = spec.upsertKey ? lastPerKey(table, data, spec.upsertKey) : data;
+    const encoder = this.encoderOf(table);
     const write = spec.upsertKey
-      ? await this.stagedUpsert(client, table, spec)
-      : (part: readonly Row[]) => copyRows(client, table, spec.columns, part);
+      ? await this.stagedUpsert(client, table, spec, encoder)
+      : (part: readonly Row[]) => copyRows(client, table, spec.columns, part, encoder);
     const bad = await writeWithBisect(client, rows, write);
-    return bad.map(({ index, reason }) => ({ table, reason, raw: JSON.stringify(rows[index]), seq: seqs[index] ?? 0 }));
+    return bad.map(({ index, reason }) => ({ table, reason, raw: JSON.stringify(namedRow(table, rows[index]!)), seq: seqs[index] ?? 0 }));
+  }
+
+  private encoderOf(table: TableName): CopyTextEncoder {
+    let encoder = this.encoders.get(table);
+    const { columns, repeatsBy } = TABLES[table];
+    if (!encoder) this.encoders.set(table, (encoder = new CopyTextEncoder(columns, repeatsBy ? columnIndex(table, repeatsBy) : -1)));
+    return encoder;
   }
 
   /** A writer for keyed tables: COPY into a temp copy of the table, then upsert from it. */
-  private async stagedUpsert(client: pg.ClientBase, table: TableName, spec: TableSpec): Promise<(rows: readonly Row[]) => Promise<void>> {
+  private async stagedUpsert(
+    client: pg.ClientBase, table: TableName, spec: TableSpec, encoder: CopyTextEncoder,
+  ): Promise<(rows: readonly Row[]) => Promise<void>> {
     const stage = `stage_${table}`;
     // ON COMMIT DROP keeps no session state between transactions: this works behind a transaction pooler.
     await client.query(`CREATE TEMP TABLE ${quoteIdent(stage)} (LIKE ${quoteIdent(table)} INCLUDING DEFAULTS) ON COMMIT DROP`);
@@ -76,7 +88,7 @@ export class Flusher {
       ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
     return async (rows) => {
       await client.query(`TRUNCATE ${quoteIdent(stage)}`);
-      await copyRows(client, stage, spec.columns, rows);
+      await copyRows(client, stage, spec.columns, rows, encoder);
       await client.query(upsert);
     };
   }
@@ -85,7 +97,9 @@ export class Flusher {
   private async ensurePartitions(batch: Batch): Promise<void> {
     for (const [table, { rows }] of batch.tables) {
       const spec = PARTITIONED_TABLES.find((t) => t.table === table);
-      if (spec) await this.ensure(table, rows.map((row) => row[spec.key]).filter((at): at is number => typeof at === 'number'));
+      if (!spec) continue;
+      const at = columnIndex(table, spec.key);
+      await this.ensure(table, rows.map((row) => row[at]).filter((instant): instant is number => typeof instant === 'number'));
     }
     for (const { writer, partitions } of SNAPSHOT_WRITERS) {
       const records = batch.snapshots.filter((r) => r.snapshot.kind === writer.kind);
@@ -121,9 +135,10 @@ export class Flusher {
 }
 
 /** Rows of a keyed table, the last one per key: a batch may carry the same bar twice (re-sent after a resubscribe). */
-function lastPerKey(data: TableRows, key: readonly string[]): TableRows {
+function lastPerKey(table: TableName, data: TableRows, key: readonly string[]): TableRows {
+  const positions = key.map((name) => columnIndex(table, name));
   const index = new Map<string, number>();
-  data.rows.forEach((row, i) => index.set(key.map((k) => String(row[k])).join('\u0000'), i));
+  data.rows.forEach((row, i) => index.set(positions.map((at) => String(row[at])).join('\u0000'), i));
   if (index.size === data.rows.length) return data;
   const keep = [...index.values()].sort((a, b) => a - b);
   return { rows: keep.map((i) => data.rows[i]!), seqs: keep.map((i) => data.seqs[i]!) };

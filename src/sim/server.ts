@@ -12,7 +12,7 @@ import { OptionBook } from './options.js';
 import { Prng } from './prng.js';
 import { handleHttp, type StreamerIdentity } from './rest-routes.js';
 import { StatsRecorder, type SimulatorStats } from './stats.js';
-import { Streamer } from './streamer.js';
+import { MAX_KEYS_PER_SERVICE, Streamer } from './streamer.js';
 import { Timers } from './timers.js';
 
 export interface SimulatorOptions {
@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   /** Level-one updates per second across all subscribed keys; 0 = as fast as the socket drains (default 50). */
   updatesPerSecond?: number;
   heartbeatIntervalMs?: number;
+  /** Keys per service accepted on the connection (default MAX_KEYS_PER_SERVICE, Schwab's 500); the benchmark streams more. */
+  maxKeysPerService?: number;
   /** Logged in with nothing subscribed this long → code 30 notify, then close (default 30 000). */
   emptySubscriptionCloseMs?: number;
   /** Wall ms between CHART_EQUITY bars per key; each bar is the next chart minute (default 60 000). */
@@ -114,6 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       emptySubscriptionCloseMs: options.emptySubscriptionCloseMs ?? 30_000,
       chartBarIntervalMs: options.chartBarIntervalMs ?? 60_000,
       updatesPerSecond: options.updatesPerSecond ?? 50,
+      maxKeysPerService: options.maxKeysPerService ?? MAX_KEYS_PER_SERVICE,
       customerId: identity.customerId,
       serverName: `s${prng.hex(4)}sim-1`,
     },

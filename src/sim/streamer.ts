@@ -47,6 +47,7 @@ export interface StreamerOptions {
   emptySubscriptionCloseMs: number;
   chartBarIntervalMs: number;
   updatesPerSecond: number;
+  maxKeysPerService: number;
   customerId: string;
   serverName: string;
 }
@@ -364,7 +365,7 @@ class Session {
     const current = this.subs.get(service);
     switch (command) {
       case 'SUBS': {
-        const accepted = (keys ?? []).slice(0, MAX_KEYS_PER_SERVICE);
+        const accepted = (keys ?? []).slice(0, this.ctx.options.maxKeysPerService);
         this.subs.set(service, { keys: new Set(accepted), fields: fieldList });
         return this.limitOutcome(command, accepted, fieldList, (keys ?? []).length - accepted.length);
       }
@@ -374,7 +375,7 @@ class Session {
         let refused = 0;
         for (const key of keys ?? []) {
           if (subscription.keys.has(key)) continue;
-          if (subscription.keys.size >= MAX_KEYS_PER_SERVICE) {
+          if (subscription.keys.size >= this.ctx.options.maxKeysPerService) {
             refused += 1;
             continue;
           }
@@ -400,7 +401,7 @@ class Session {
 
   private limitOutcome(command: string, keys: string[], fields: number[], refused: number): Outcome {
     if (refused > 0) {
-      return { code: CODE.REACHED_SYMBOL_LIMIT, msg: `Reached symbol limit: at most ${MAX_KEYS_PER_SERVICE} keys per service; ${refused} keys refused`, keys, fields };
+      return { code: CODE.REACHED_SYMBOL_LIMIT, msg: `Reached symbol limit: at most ${this.ctx.options.maxKeysPerService} keys per service; ${refused} keys refused`, keys, fields };
     }
     return { code: CODE.SUCCESS, msg: `${command} command succeeded`, keys, fields };
   }

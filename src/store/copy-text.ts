@@ -1,7 +1,7 @@
 // Encodes rows in PostgreSQL's COPY text format (one line per row, tab between columns, \N for NULL, backslash
 // escapes for backslash, tab, newline and carriage return). This is the hot path of every flush: one encoder
 // function per column type is chosen once per table, and strings are scanned before any replace.
-import type { CellValue, ColumnSpec, ColumnType, Row } from '../decode/tables.js';
+import type { CellValue, ColumnSpec, ColumnType } from '../decode/tables.js';
 
 type CellEncoder = (value: CellValue) => string;
 
@@ -67,22 +67,70 @@ const ENCODERS: Record<ColumnType, CellEncoder> = {
   'text[]': (v) => (Array.isArray(v) ? escapeCopy(`{${v.map(arrayElement).join(',')}}`) : NULL),
 };
 
-/** The COPY text payload for `rows` over `columns`, every line ending in a newline. */
-export function encodeCopyText(columns: readonly ColumnSpec[], rows: readonly Row[]): string {
-  const names = columns.map((c) => c.name);
-  const encoders = columns.map((c) => ENCODERS[c.type]);
-  const lines = new Array<string>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    let line = encoders[0]!(row[names[0]!] ?? null);
-    for (let c = 1; c < names.length; c++) {
-      // Most cells of a level-one row are NULL: skip the encoder call for them.
-      const value = row[names[c]!];
-      line += value === null || value === undefined ? '\t\\N' : `\t${encoders[c]!(value)}`;
-    }
-    lines[r] = line;
+/** A row for COPY: one value per column, in the order of the columns it is encoded with. */
+export type CopyRow = readonly CellValue[];
+
+/** The text of each cell of the last row of one key, and the values it was made from. */
+interface KeyCells {
+  values: CellValue[];
+  cells: string[];
+}
+
+/** Never a cell value: makes the first comparison for a key miss. */
+const UNSET = Symbol('unset') as unknown as CellValue;
+/** Keys remembered per encoder; past this the memory is dropped and rebuilt (subscriptions change over days). */
+const MAX_KEYS = 20_000;
+
+/**
+ * Encodes rows of one column list as COPY text. With `keyColumn`, rows that repeat most of the previous row of
+ * their key (a level-one merge changes a handful of fields per tick) reuse the text of every unchanged cell:
+ * formatting numbers and timestamps is most of the cost of a flush, so only the changed cells are formatted.
+ * Values are compared by identity, which is safe because buffered rows are never mutated.
+ */
+export class CopyTextEncoder {
+  private readonly encoders: CellEncoder[];
+  private readonly byKey = new Map<CellValue, KeyCells>();
+
+  constructor(columns: readonly ColumnSpec[], private readonly keyColumn = -1) {
+    this.encoders = columns.map((c) => ENCODERS[c.type]);
   }
-  return rows.length === 0 ? '' : `${lines.join('\n')}\n`;
+
+  encode(rows: readonly CopyRow[]): string {
+    let text = '';
+    for (let r = 0; r < rows.length; r++) text += `${this.cellsOf(rows[r]!).join('\t')}\n`;
+    return text;
+  }
+
+  private cellsOf(row: CopyRow): string[] {
+    const width = this.encoders.length;
+    const known = this.keyColumn < 0 ? undefined : this.remembered(row[this.keyColumn] ?? null, width);
+    const values = known?.values;
+    const cells = known?.cells ?? new Array<string>(width);
+    for (let c = 0; c < width; c++) {
+      const value = row[c] ?? null;
+      if (values !== undefined) {
+        if (values[c] === value) continue;
+        values[c] = value;
+      }
+      cells[c] = value === null ? NULL : this.encoders[c]!(value);
+    }
+    return cells;
+  }
+
+  private remembered(key: CellValue, width: number): KeyCells {
+    let known = this.byKey.get(key);
+    if (known === undefined) {
+      if (this.byKey.size >= MAX_KEYS) this.byKey.clear();
+      known = { values: new Array<CellValue>(width).fill(UNSET), cells: new Array<string>(width).fill('') };
+      this.byKey.set(key, known);
+    }
+    return known;
+  }
+}
+
+/** The COPY text payload for `rows` over `columns`, every line ending in a newline. */
+export function encodeCopyText(columns: readonly ColumnSpec[], rows: readonly CopyRow[]): string {
+  return new CopyTextEncoder(columns).encode(rows);
 }
 
 /** `COPY table (col, ...) FROM STDIN` for these columns. */

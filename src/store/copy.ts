@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { ColumnSpec, Row } from '../decode/tables.js';
-import { copyStatement, encodeCopyText } from './copy-text.js';
+import type { ColumnSpec } from '../decode/tables.js';
+import { copyStatement, CopyTextEncoder, type CopyRow } from './copy-text.js';
 
 /** Rows per encoded chunk: bounds the size of any one string while keeping writes large. */
 const CHUNK_ROWS = 2000;
@@ -15,15 +15,18 @@ export interface RejectedRow {
   reason: string;
 }
 
-/** Streams the rows through one `COPY ... FROM STDIN`. */
-export async function copyRows(client: pg.ClientBase, table: string, columns: readonly ColumnSpec[], rows: readonly Row[]): Promise<void> {
+/** Streams the rows through one `COPY ... FROM STDIN`; pass the table's long-lived encoder to reuse its memory. */
+export async function copyRows(
+  client: pg.ClientBase, table: string, columns: readonly ColumnSpec[], rows: readonly CopyRow[],
+  encoder = new CopyTextEncoder(columns),
+): Promise<void> {
   if (rows.length === 0) return;
   const target = client.query(copyFrom(copyStatement(table, columns)));
-  await pipeline(Readable.from(chunks(columns, rows)), target);
+  await pipeline(Readable.from(chunks(encoder, rows)), target);
 }
 
-function* chunks(columns: readonly ColumnSpec[], rows: readonly Row[]): Generator<string> {
-  for (let i = 0; i < rows.length; i += CHUNK_ROWS) yield encodeCopyText(columns, rows.slice(i, i + CHUNK_ROWS));
+function* chunks(encoder: CopyTextEncoder, rows: readonly CopyRow[]): Generator<string> {
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) yield encoder.encode(rows.slice(i, i + CHUNK_ROWS));
 }
 
 /**
@@ -31,8 +34,8 @@ function* chunks(columns: readonly ColumnSpec[], rows: readonly Row[]): Generato
  * halves the rows and retries each half, down to single rows: returns the indexes of the rows it could not write,
  * with PostgreSQL's reason. Errors that are not about the data (connection lost, server shutdown) propagate.
  */
-export async function writeWithBisect(
-  client: pg.ClientBase, rows: readonly Row[], write: (rows: readonly Row[]) => Promise<void>, offset = 0,
+export async function writeWithBisect<T>(
+  client: pg.ClientBase, rows: readonly T[], write: (rows: readonly T[]) => Promise<void>, offset = 0,
 ): Promise<RejectedRow[]> {
   if (rows.length === 0) return [];
   await client.query('SAVEPOINT bisect');

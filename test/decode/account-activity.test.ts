@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bclDecimal, decodeAccountActivity, easternWallClock } from '../../src/decode/account-activity.js';
-import type { Row } from '../../src/decode/tables.js';
+import { namedRow, type NamedRow } from '../../src/decode/tables.js';
 import { sampleLines } from '../support/samples.js';
 
 const RECEIVED_AT = 1765307505100;
@@ -13,10 +13,10 @@ function activityItems(): Record<string, unknown>[] {
   });
 }
 
-function rowOf(item: Record<string, unknown>): Row {
+function rowOf(item: Record<string, unknown>): NamedRow {
   const outcome = decodeAccountActivity(item, RECEIVED_AT);
   if (!outcome.ok) throw new Error(outcome.reason);
-  return outcome.row;
+  return namedRow('account_activity', outcome.row);
 }
 
 /** A sample item as Schwab sends it before anyone masks it: real-looking account and order numbers. */
@@ -33,6 +33,7 @@ describe('decodeAccountActivity', () => {
     expect(rowOf(item)).toStrictEqual({
       received_at: RECEIVED_AT, subscription_key: 'Account Activity', activity_seq: 1, account_display: '...###',
       message_type: 'OrderCreated', schwab_order_id: null, message_data: JSON.parse(data), message_text: null,
+      seq: null, // the buffers stamp the recording line
     });
   });
 

@@ -1,15 +1,15 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { decodeChartEquity } from '../../src/decode/chart-equity.js';
-import { TABLES, type Row } from '../../src/decode/tables.js';
+import { TABLES, namedRow, type NamedRow } from '../../src/decode/tables.js';
 import { contentOf, sampleLine } from '../support/samples.js';
 
 const bars = (line: number) => contentOf(sampleLine('stream-chart-equity.jsonl', line));
 
-function rowOf(item: Record<string, unknown> | undefined): Row {
+function rowOf(item: Record<string, unknown> | undefined): NamedRow {
   const outcome = decodeChartEquity(item ?? {});
   if (!outcome.ok) throw new Error(outcome.reason);
-  return outcome.row;
+  return namedRow('price_data', outcome.row);
 }
 
 const eastern = (ms: unknown) => DateTime.fromMillis(ms as number, { zone: 'America/New_York' }).toFormat('yyyy-MM-dd HH:mm');

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLevelOne, type LevelOneState } from '../../src/decode/level-one.js';
-import { TABLES, type Row } from '../../src/decode/tables.js';
+import { decodeLevelOne, levelOneTable, type LevelOneService, type LevelOneState } from '../../src/decode/level-one.js';
+import { namedRow, TABLES, type NamedRow } from '../../src/decode/tables.js';
 import { contentOf, sampleLine } from '../support/samples.js';
 
 const RECEIVED_AT = 1715777956200;
 
-function rowOf(outcome: ReturnType<typeof decodeLevelOne>): Row {
+/** The merged row of `item`, keyed by column name. */
+function decoded(service: LevelOneService, item: Record<string, unknown>, state: LevelOneState, at: number): NamedRow {
+  const outcome = decodeLevelOne(service, item, state, at);
   if (!outcome.ok) throw new Error(outcome.reason);
-  return outcome.row;
+  return namedRow(levelOneTable(service), outcome.row);
 }
 
 function item(file: string, line: number, key: string): Record<string, unknown> {
@@ -19,7 +21,7 @@ function item(file: string, line: number, key: string): Record<string, unknown> 
 const columnsOf = (table: keyof typeof TABLES) => TABLES[table].columns.map((c) => c.name);
 
 // stream-levelone-equities.jsonl line 1, MSFT: every field 1–51 and the metadata, checked by hand against the frame.
-const MSFT_ROW: Row = {
+const MSFT_ROW: NamedRow = {
   received_at: RECEIVED_AT, symbol: 'MSFT',
   bid_price: 417.01, ask_price: 417.08, last_price: 417.09, bid_size: 1, ask_size: 0, ask_id: 'Z', bid_id: 'Z',
   total_volume: 162750, last_size: 10, high_price: 0, low_price: 0, close_price: 415.81, exchange_id: 'Q',
@@ -37,7 +39,7 @@ const MSFT_ROW: Row = {
 };
 
 // stream-levelone-options.jsonl line 1, GOOG 2024-05-17 70 call: every field 1–55, the metadata and the expiration.
-const GOOG_CALL_ROW: Row = {
+const GOOG_CALL_ROW: NamedRow = {
   received_at: RECEIVED_AT, symbol: 'GOOG  240517C00070000', expiration_date: '2024-05-17',
   description: 'GOOG 05/17/2024 70.00 C', bid_price: 102.15, ask_price: 103.75, last_price: 103.07, high_price: 0,
   low_price: 0, close_price: 101.9504, total_volume: 0, open_interest: 5, volatility: 354.99208367,
@@ -57,21 +59,21 @@ const GOOG_CALL_ROW: Row = {
 
 describe('decodeLevelOne: snapshots', () => {
   it('maps every field of a LEVELONE_EQUITIES snapshot (MSFT, fields 1–51) to its column', () => {
-    const row = rowOf(decodeLevelOne('LEVELONE_EQUITIES', item('stream-levelone-equities.jsonl', 1, 'MSFT'), new Map(), RECEIVED_AT));
+    const row = decoded('LEVELONE_EQUITIES', item('stream-levelone-equities.jsonl', 1, 'MSFT'), new Map(), RECEIVED_AT);
     expect(row).toStrictEqual(MSFT_ROW);
     expect(Object.keys(row)).toEqual(columnsOf('equity_quotes'));
   });
 
   it('maps every field of a LEVELONE_OPTIONS snapshot (GOOG call, fields 1–55) and the expiration from the symbol', () => {
     const goog = item('stream-levelone-options.jsonl', 1, 'GOOG  240517C00070000');
-    const row = rowOf(decodeLevelOne('LEVELONE_OPTIONS', goog, new Map(), RECEIVED_AT));
+    const row = decoded('LEVELONE_OPTIONS', goog, new Map(), RECEIVED_AT);
     expect(row).toStrictEqual(GOOG_CALL_ROW);
     expect(Object.keys(row)).toEqual(columnsOf('option_quotes'));
   });
 
   it('fills the requested fields of a narrow snapshot and leaves the rest NULL (SPXW, fields 1–8)', () => {
     const spxw = item('stream-levelone-options.jsonl', 2, 'SPXW  251208C06880000');
-    const row = rowOf(decodeLevelOne('LEVELONE_OPTIONS', spxw, new Map(), RECEIVED_AT));
+    const row = decoded('LEVELONE_OPTIONS', spxw, new Map(), RECEIVED_AT);
     expect(row).toMatchObject({
       symbol: 'SPXW  251208C06880000', expiration_date: '2025-12-08', description: 'SPXW 12/08/2025 6880.00 C',
       bid_price: 10.2, ask_price: 10.6, last_price: 10.6, high_price: 28.9, low_price: 6.9, close_price: 9.15,
@@ -82,7 +84,7 @@ describe('decodeLevelOne: snapshots', () => {
 
   it('stores late-2025 share-sized bid/ask sizes raw (AMD "4":200,"5":100)', () => {
     const amd = item('stream-levelone-equities.jsonl', 4, 'AMD');
-    expect(rowOf(decodeLevelOne('LEVELONE_EQUITIES', amd, new Map(), RECEIVED_AT))).toMatchObject({ bid_size: 200, ask_size: 100 });
+    expect(decoded('LEVELONE_EQUITIES', amd, new Map(), RECEIVED_AT)).toMatchObject({ bid_size: 200, ask_size: 100 });
   });
 });
 
@@ -90,14 +92,14 @@ describe('decodeLevelOne: deltas', () => {
   const SNAPSHOT_AT = 1712595046811;
   const DELTA_AT = 1712596160609;
 
-  function decodeLines(): Map<string, Row> {
+  function decodeLines(): Map<string, NamedRow> {
     const state: LevelOneState = new Map();
     for (const i of contentOf(sampleLine('stream-levelone-equities.jsonl', 2))) {
       decodeLevelOne('LEVELONE_EQUITIES', i, state, SNAPSHOT_AT);
     }
-    const rows = new Map<string, Row>();
+    const rows = new Map<string, NamedRow>();
     for (const i of contentOf(sampleLine('stream-levelone-equities.jsonl', 3))) {
-      rows.set(i.key as string, rowOf(decodeLevelOne('LEVELONE_EQUITIES', i, state, DELTA_AT)));
+      rows.set(i.key as string, decoded('LEVELONE_EQUITIES', i, state, DELTA_AT));
     }
     return rows;
   }
@@ -130,9 +132,10 @@ describe('decodeLevelOne: deltas', () => {
 
   it('does not change a row already emitted when a later delta merges into its key', () => {
     const state: LevelOneState = new Map();
-    const first = rowOf(decodeLevelOne('LEVELONE_EQUITIES', { key: 'AMD', delayed: false, '1': 1, '46': -1 }, state, 1));
+    const first = decodeLevelOne('LEVELONE_EQUITIES', { key: 'AMD', delayed: false, '1': 1, '46': -1 }, state, 1);
     decodeLevelOne('LEVELONE_EQUITIES', { key: 'AMD', '1': 2, '46': 5 }, state, 2);
-    expect(first).toMatchObject({ received_at: 1, bid_price: 1, hard_to_borrow_quantity: null, sentinel_fields: ['hard_to_borrow_quantity'] });
+    if (!first.ok) throw new Error(first.reason);
+    expect(namedRow('equity_quotes', first.row)).toMatchObject({ received_at: 1, bid_price: 1, hard_to_borrow_quantity: null, sentinel_fields: ['hard_to_borrow_quantity'] });
   });
 
   it('fills only the delta\'s fields for a key it has never seen, and leaves the metadata NULL (XOM)', () => {
@@ -147,7 +150,7 @@ describe('decodeLevelOne: deltas', () => {
   it('starts over from a new snapshot of a key instead of merging into the old state', () => {
     const state: LevelOneState = new Map();
     decodeLevelOne('LEVELONE_EQUITIES', { key: 'AMD', delayed: true, '1': 1, '15': 'Advanced Micro Devic' }, state, 1);
-    const row = rowOf(decodeLevelOne('LEVELONE_EQUITIES', { key: 'AMD', delayed: false, '1': 2 }, state, 2));
+    const row = decoded('LEVELONE_EQUITIES', { key: 'AMD', delayed: false, '1': 2 }, state, 2);
     expect(row).toMatchObject({ bid_price: 2, description: null, delayed: false });
   });
 });
@@ -155,19 +158,19 @@ describe('decodeLevelOne: deltas', () => {
 describe('decodeLevelOne: sentinels', () => {
   it('stores -999 greeks as NULL and lists them in sentinel_fields', () => {
     const goog = { ...item('stream-levelone-options.jsonl', 1, 'GOOG  240517C00070000'), 28: -999, 29: -999.0, 32: -999 };
-    const row = rowOf(decodeLevelOne('LEVELONE_OPTIONS', goog, new Map(), RECEIVED_AT));
+    const row = decoded('LEVELONE_OPTIONS', goog, new Map(), RECEIVED_AT);
     expect(row).toMatchObject({ delta: null, gamma: null, theta: -0.01339331, vega: 0.00018508, rho: null });
     expect(row.sentinel_fields).toEqual(['delta', 'gamma', 'rho', 'indicative_quote_time']);
   });
 
   it('stores "NaN" as NULL and lists it', () => {
-    const row = rowOf(decodeLevelOne('LEVELONE_OPTIONS', { key: 'GOOG  240517C00070000', '10': 'NaN', '28': 'NaN' }, new Map(), 1));
+    const row = decoded('LEVELONE_OPTIONS', { key: 'GOOG  240517C00070000', '10': 'NaN', '28': 'NaN' }, new Map(), 1);
     expect(row).toMatchObject({ volatility: null, delta: null, sentinel_fields: ['volatility', 'delta'] });
   });
 
   it('stores -1 hard-to-borrow values as NULL and lists them', () => {
     const msft = { ...item('stream-levelone-equities.jsonl', 1, 'MSFT'), 46: -1, 48: -1, 49: -1 };
-    const row = rowOf(decodeLevelOne('LEVELONE_EQUITIES', msft, new Map(), RECEIVED_AT));
+    const row = decoded('LEVELONE_EQUITIES', msft, new Map(), RECEIVED_AT);
     expect(row).toMatchObject({ hard_to_borrow_quantity: null, hard_to_borrow: null, shortable: null, hard_to_borrow_rate: 0 });
     expect(row.sentinel_fields).toEqual(['hard_to_borrow_quantity', 'hard_to_borrow', 'shortable']);
   });
@@ -175,12 +178,12 @@ describe('decodeLevelOne: sentinels', () => {
   it('keeps a column listed while its NULL comes from a sentinel and unlists it when a real value arrives', () => {
     const state: LevelOneState = new Map();
     decodeLevelOne('LEVELONE_OPTIONS', { key: 'GOOG  240517C00070000', delayed: true, '28': -999, '29': -999 }, state, 1);
-    const row = rowOf(decodeLevelOne('LEVELONE_OPTIONS', { key: 'GOOG  240517C00070000', '28': 0.5 }, state, 2));
+    const row = decoded('LEVELONE_OPTIONS', { key: 'GOOG  240517C00070000', '28': 0.5 }, state, 2);
     expect(row).toMatchObject({ delta: 0.5, gamma: null, sentinel_fields: ['gamma'] });
   });
 
   it('keeps the quote of a key that is not an OCC symbol and flags its missing expiration', () => {
-    const row = rowOf(decodeLevelOne('LEVELONE_OPTIONS', { key: 'GOOG 240517C70', delayed: true, '2': 1.5 }, new Map(), 1));
+    const row = decoded('LEVELONE_OPTIONS', { key: 'GOOG 240517C70', delayed: true, '2': 1.5 }, new Map(), 1);
     expect(row).toMatchObject({ symbol: 'GOOG 240517C70', bid_price: 1.5, expiration_date: null, sentinel_fields: ['expiration_date'] });
   });
 });
@@ -188,13 +191,16 @@ describe('decodeLevelOne: sentinels', () => {
 describe('decodeLevelOne: unknown and invalid', () => {
   it('ignores an unknown field number for the row, reports it, and still decodes the known fields', () => {
     const outcome = decodeLevelOne('LEVELONE_EQUITIES', { key: 'AMD', delayed: false, '1': 217.86, '99': 5, foo: 'x' }, new Map(), 1);
-    expect(outcome).toMatchObject({ ok: true, row: { bid_price: 217.86 }, unknownFields: ['99', 'foo'] });
-    if (outcome.ok) expect(Object.keys(outcome.row)).toEqual(columnsOf('equity_quotes'));
+    expect(outcome).toMatchObject({ ok: true, unknownFields: ['99', 'foo'] });
+    if (!outcome.ok) return;
+    expect(namedRow('equity_quotes', outcome.row)).toMatchObject({ symbol: 'AMD', bid_price: 217.86 });
+    expect(outcome.row).toHaveLength(columnsOf('equity_quotes').length);
   });
 
   it('reports item keys that are Object.prototype members as unknown fields', () => {
     const outcome = decodeLevelOne('LEVELONE_EQUITIES', { key: 'AMD', constructor: 1, toString: 2, '1': 3 }, new Map(), 1);
-    expect(outcome).toMatchObject({ ok: true, row: { bid_price: 3 }, unknownFields: ['constructor', 'toString'] });
+    expect(outcome).toMatchObject({ ok: true, unknownFields: ['constructor', 'toString'] });
+    if (outcome.ok) expect(namedRow('equity_quotes', outcome.row)).toMatchObject({ bid_price: 3 });
   });
 
   it('accepts assetSubType on an option as metadata without a column', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { decodePriceHistory } from '../../src/decode/rest/price-history.js';
-import { TABLES, type Row } from '../../src/decode/tables.js';
+import { namedRow, TABLES, type NamedRow } from '../../src/decode/tables.js';
 
 const MONTHLY = JSON.parse(readFileSync(new URL('../fixtures/samples/rest-pricehistory-AAPL-monthly-2024.json', import.meta.url), 'utf8')) as {
   candles: Array<Record<string, number>>;
@@ -27,11 +27,11 @@ const MINUTE_BODY = {
 };
 
 const decode = (body: unknown, path = MINUTE_PATH) => decodePriceHistory(body, { path, receivedAt: 1729260000000 });
-const rowsOf = (body: unknown, path?: string): Row[] => {
+const rowsOf = (body: unknown, path?: string): NamedRow[] => {
   const result = decode(body, path);
   expect(result.snapshots).toEqual([]);
   expect(result.rows.every((r) => r.table === 'price_data')).toBe(true);
-  return result.rows.map((r) => r.row);
+  return result.rows.map((r) => namedRow('price_data', r.row));
 };
 const chicago = (ms: unknown) => DateTime.fromMillis(ms as number, { zone: 'America/Chicago' }).toFormat('yyyy-MM-dd HH:mm');
 
@@ -123,7 +123,7 @@ describe('decodePriceHistory', () => {
   ])('rejects a candle with %s, with its raw text, and keeps the others', (_name, change, reason) => {
     const bad = { ...MINUTE_BODY.candles[1], ...change };
     const result = decode({ ...MINUTE_BODY, candles: [MINUTE_BODY.candles[0], bad, MINUTE_BODY.candles[2]] });
-    expect(result.rows.map((r) => r.row.datetime_ms)).toEqual([1729238400000, 1729238580000]);
+    expect(result.rows.map((r) => namedRow('price_data', r.row).datetime_ms)).toEqual([1729238400000, 1729238580000]);
     expect(result.rejects).toEqual([{ table: 'price_data', reason, raw: JSON.stringify(bad) }]);
   });
 

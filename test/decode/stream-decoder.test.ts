@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_REJECT_TABLE, StreamDecoder } from '../../src/decode/stream-decoder.js';
+import { FRAME_REJECT_TABLE, StreamDecoder, type DecodeResult } from '../../src/decode/stream-decoder.js';
+import { namedRow } from '../../src/decode/tables.js';
 import { sampleLine, sampleLines } from '../support/samples.js';
 
 const AT = 1712596160700;
 
 const frameOf = (...blocks: unknown[]) => ({ data: blocks });
 const block = (service: string, content: unknown) => ({ service, timestamp: AT, command: 'SUBS', content });
+/** The rows of a result keyed by column name. */
+const named = (result: DecodeResult) => result.rows.map(({ table, row }) => ({ table, row: namedRow(table, row) }));
 
 describe('StreamDecoder.decodeFrame', () => {
   it('turns a LEVELONE_EQUITIES frame into one equity_quotes row per item, stamped with the capture time', () => {
     const result = new StreamDecoder().decodeFrame(sampleLine('stream-levelone-equities.jsonl', 1), AT);
-    expect(result.rows.map((r) => [r.table, r.row.symbol, r.row.received_at])).toEqual([
+    expect(named(result).map((r) => [r.table, r.row.symbol, r.row.received_at])).toEqual([
       ['equity_quotes', 'MSFT', AT], ['equity_quotes', 'GOOG', AT],
     ]);
     expect(result).toMatchObject({ rejects: [], unknown: [] });
@@ -20,7 +23,7 @@ describe('StreamDecoder.decodeFrame', () => {
     const equities = sampleLine('stream-levelone-equities.jsonl', 4) as { data: unknown[] };
     const chart = sampleLine('stream-chart-equity.jsonl', 2) as { data: unknown[] };
     const result = new StreamDecoder().decodeFrame({ data: [...equities.data, ...chart.data] }, AT);
-    expect(result.rows.map((r) => [r.table, r.row.symbol])).toEqual([
+    expect(named(result).map((r) => [r.table, r.row.symbol])).toEqual([
       ['equity_quotes', 'AMD'], ['equity_quotes', 'INTC'], ['price_data', 'AMD'],
     ]);
   });
@@ -36,7 +39,7 @@ describe('StreamDecoder.decodeFrame', () => {
 
   it('treats a bare {service, content} object as one data block (acct-activity line 2 has no envelope)', () => {
     const result = new StreamDecoder().decodeFrame(sampleLine('stream-acct-activity.jsonl', 2), AT);
-    expect(result.rows.map((r) => [r.table, r.row.activity_seq, r.row.message_type])).toEqual([
+    expect(named(result).map((r) => [r.table, r.row.activity_seq, r.row.message_type])).toEqual([
       ['account_activity', 4, 'ExecutionRequestCreated'], ['account_activity', 5, 'ExecutionRequestCompleted'],
     ]);
     expect(result.rejects).toEqual([]);
@@ -53,7 +56,7 @@ describe('StreamDecoder.decodeFrame', () => {
     const frame = frameOf(block('LEVELONE_FUTURES', [{ key: '/ES', '1': 6000.25 }]), block('LEVELONE_EQUITIES', [{ key: 'AMD', '1': 1 }]));
     const result = new StreamDecoder().decodeFrame(frame, AT);
     expect(result.unknown).toEqual([{ service: 'LEVELONE_FUTURES', kind: 'service', name: 'LEVELONE_FUTURES' }]);
-    expect(result.rows.map((r) => r.row.symbol)).toEqual(['AMD']);
+    expect(named(result).map((r) => r.row.symbol)).toEqual(['AMD']);
     expect(result.rejects).toEqual([]);
   });
 
@@ -69,7 +72,7 @@ describe('StreamDecoder.decodeFrame', () => {
     const frame = frameOf(block('LEVELONE_EQUITIES', [{ key: 'AMD', '1': 1, '99': 2 }, { key: 'INTC', '2': 3, '99': 4 }]));
     const result = new StreamDecoder().decodeFrame(frame, AT);
     expect(result.unknown).toEqual([{ service: 'LEVELONE_EQUITIES', kind: 'field', name: '99' }]);
-    expect(result.rows.map((r) => [r.row.symbol, r.row.bid_price, r.row.ask_price])).toEqual([['AMD', 1, null], ['INTC', null, 3]]);
+    expect(named(result).map((r) => [r.row.symbol, r.row.bid_price, r.row.ask_price])).toEqual([['AMD', 1, null], ['INTC', null, 3]]);
   });
 
   it.each([
@@ -87,7 +90,7 @@ describe('StreamDecoder.decodeFrame', () => {
   it('rejects a data block without a service name on its own and decodes the other blocks', () => {
     const good = block('LEVELONE_EQUITIES', [{ key: 'AMD', '1': 1 }]);
     const result = new StreamDecoder().decodeFrame(frameOf({ content: [] }, 'x', good), AT);
-    expect(result.rows.map((r) => r.row.symbol)).toEqual(['AMD']);
+    expect(named(result).map((r) => r.row.symbol)).toEqual(['AMD']);
     expect(result.rejects).toEqual([
       { table: FRAME_REJECT_TABLE, reason: 'data block has no service name', raw: '{"content":[]}' },
       { table: FRAME_REJECT_TABLE, reason: 'data block has no service name', raw: '"x"' },
@@ -143,7 +146,7 @@ describe('StreamDecoder level-one state', () => {
   it('merges the deltas of a later frame into the snapshots of an earlier one', () => {
     const decoder = new StreamDecoder();
     decoder.decodeFrame(SNAPSHOT, 1);
-    const qqq = decoder.decodeFrame(DELTAS, 2).rows.find((r) => r.row.symbol === 'QQQ')?.row;
+    const qqq = named(decoder.decodeFrame(DELTAS, 2)).find((r) => r.row.symbol === 'QQQ')?.row;
     expect(qqq).toMatchObject({ received_at: 2, bid_price: 440.96, ask_price: 440.79, description: 'INVSC QQQ TRUST SRS 1 ETF IV', delayed: true });
   });
 
@@ -151,7 +154,7 @@ describe('StreamDecoder level-one state', () => {
     const decoder = new StreamDecoder();
     decoder.decodeFrame(SNAPSHOT, 1);
     decoder.reset();
-    const qqq = decoder.decodeFrame(DELTAS, 2).rows.find((r) => r.row.symbol === 'QQQ')?.row;
+    const qqq = named(decoder.decodeFrame(DELTAS, 2)).find((r) => r.row.symbol === 'QQQ')?.row;
     expect(qqq).toMatchObject({
       received_at: 2, bid_price: 440.96, bid_size: 16, ask_size: 6, bid_id: 'Z',
       ask_price: null, description: null, delayed: null, cusip: null,
@@ -162,6 +165,6 @@ describe('StreamDecoder level-one state', () => {
     const decoder = new StreamDecoder();
     decoder.decodeFrame(frameOf(block('LEVELONE_EQUITIES', [{ key: 'X', delayed: true, '1': 5 }])), 1);
     const result = decoder.decodeFrame(frameOf(block('LEVELONE_OPTIONS', [{ key: 'X', '3': 6 }])), 2);
-    expect(result.rows[0]).toMatchObject({ table: 'option_quotes', row: { symbol: 'X', delayed: null, ask_price: 6 } });
+    expect(named(result)[0]).toMatchObject({ table: 'option_quotes', row: { symbol: 'X', delayed: null, ask_price: 6 } });
   });
 });

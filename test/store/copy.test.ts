@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ColumnSpec, Row } from '../../src/decode/tables.js';
+import type { ColumnSpec, NamedRow } from '../../src/decode/tables.js';
 import { copyRows, writeWithBisect } from '../../src/store/copy.js';
 import { encodeCopyText, isoTimestamp } from '../../src/store/copy-text.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -9,6 +9,8 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'tags', type: 'text[]' }, { name: 'price', type: 'float8' }, { name: 'at', type: 'timestamptz' },
   { name: 'day', type: 'date' }, { name: 'flag', type: 'bool' }, { name: 'amount', type: 'numeric' },
 ];
+/** A named row as COPY takes it: its values in COLUMNS order. */
+const positional = (row: NamedRow) => COLUMNS.map((c) => row[c.name] ?? null);
 
 // Every character that COPY's text format or array literals treat specially, plus unicode beyond the BMP.
 const AWKWARD = [
@@ -27,7 +29,7 @@ describe('COPY text encoding', () => {
   afterAll(async () => { await db?.drop(); });
 
   it('round-trips every awkward character byte for byte, and tells NULL from the empty string', async () => {
-    const rows: Row[] = AWKWARD.map((txt, i) => ({
+    const rows: NamedRow[] = AWKWARD.map((txt, i) => ({
       id: i, txt, doc: { txt, nested: [txt, null, 1.5] }, tags: [txt, 'plain', txt], price: 0.1 + i,
       at: 1_715_787_814_441 + i, day: '2024-05-17', flag: i % 2 === 0, amount: i,
     }));
@@ -35,7 +37,7 @@ describe('COPY text encoding', () => {
     rows.push({ id: 101, txt: '', doc: '', tags: [], price: -0, at: 0, day: '1970-01-01', flag: false, amount: 0 });
     const client = await db.pool.connect();
     try {
-      await copyRows(client, 'copy_probe', COLUMNS, rows);
+      await copyRows(client, 'copy_probe', COLUMNS, rows.map(positional));
     } finally {
       client.release();
     }
@@ -46,15 +48,15 @@ describe('COPY text encoding', () => {
   });
 
   it('writes the exact bytes PostgreSQL expects for NULL, escapes, arrays and timestamps', () => {
-    const line = encodeCopyText(COLUMNS, [{
+    const line = encodeCopyText(COLUMNS, [positional({
       id: 7, txt: 'a\tb\\c\nd', doc: { k: 'v\n' }, tags: ['x y', 'q"uote', null as unknown as string], price: 1.25,
       at: 0, day: '2024-01-02', flag: true, amount: null,
-    }]);
+    })]);
     expect(line).toBe('7\ta\\tb\\\\c\\nd\t{"k":"v\\\\n"}\t{"x y","q\\\\"uote",NULL}\t1.25\t1970-01-01T00:00:00.000Z\t2024-01-02\tt\t\\N\n');
   });
 
   it('bisects a failed COPY down to the bad rows and writes all the others', async () => {
-    const rows: Row[] = Array.from({ length: 1000 }, (_, i) => ({
+    const rows = Array.from({ length: 1000 }, (_, i) => positional({
       id: 10_000 + i, txt: `row ${i}`, doc: null, tags: null, price: i, at: null, day: null, flag: null,
       amount: i === 137 ? -1 : i === 901 ? 1e9 : 1, // a CHECK violation and a numeric overflow
     }));

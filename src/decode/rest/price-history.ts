@@ -3,7 +3,7 @@
 // — the same instant goes to datetime_ms and datetime_utc, nothing is re-stamped. One bad candle is quarantined on
 // its own; the body's other candles still become rows. `empty: true` means "nothing matched": no rows.
 import { isFiniteNumber, isObject } from '../item.js';
-import { TABLES, type ColumnSpec, type Row } from '../tables.js';
+import { rowFrom, TABLES, type ColumnSpec, type NamedRow } from '../tables.js';
 import { emptyResult, type RestDecodeResult, type RestDecoder } from './types.js';
 
 const TABLE = 'price_data';
@@ -49,11 +49,11 @@ export const decodePriceHistory: RestDecoder = (body, context) => {
       result.rejects.push({ table: TABLE, reason: `price history candle ${outcome.reason}`, raw: rawText(candle) });
       continue;
     }
-    Object.assign(outcome.row, {
-      previous_close: previousClose, previous_close_date_ms: previousCloseDate, is_empty: false,
+    const row = rowFrom(TABLE, {
+      ...outcome.row, previous_close: previousClose, previous_close_date_ms: previousCloseDate, is_empty: false,
       data_source: 'schwab_api', frequency_type: frequencyType.value,
     });
-    result.rows.push({ table: TABLE, row: outcome.row });
+    result.rows.push({ table: TABLE, row });
   }
   return result;
 };
@@ -76,11 +76,11 @@ function frequencyTypeOf(query: URLSearchParams): { ok: true; value: string } | 
 }
 
 /** symbol, datetime and OHLCV of one candle, or why the candle cannot be stored (those columns are NOT NULL). */
-function candleRow(candle: unknown, symbol: string): { ok: true; row: Row } | { ok: false; reason: string } {
+function candleRow(candle: unknown, symbol: string): { ok: true; row: NamedRow } | { ok: false; reason: string } {
   if (!isObject(candle)) return { ok: false, reason: 'is not an object' };
   const time = candle.datetime;
   if (!isFiniteNumber(time) || !Number.isSafeInteger(Math.round(time))) return { ok: false, reason: 'has no datetime' };
-  const row: Row = { symbol, datetime_ms: Math.round(time), datetime_utc: Math.round(time) };
+  const row: NamedRow = { symbol, datetime_ms: Math.round(time), datetime_utc: Math.round(time) };
   for (const [column, field] of PRICES) {
     const price = candle[field];
     if (!isFiniteNumber(price)) return { ok: false, reason: `${field} is not a number` };

@@ -11,7 +11,7 @@
 // subqueries on unique indexes, row by row, on purpose: rows written earlier in this transaction have no statistics,
 // and a join planned on guesses can turn into a scan per row (10 000 contracts took a minute that way, 0.5 s this way).
 import type pg from 'pg';
-import type { ColumnSpec, ColumnType, Row } from '../../decode/tables.js';
+import type { ColumnSpec, ColumnType } from '../../decode/tables.js';
 import {
   CHAIN_COLUMNS, CONTRACT_COLUMNS, DELIVERABLE_COLUMNS, EXPIRATION_COLUMNS,
   type ChainRow, type ChainSnapshot, type ContractRow, type DeliverableRow, type ExpirationRow, type ExpirationsSnapshot,
@@ -19,6 +19,7 @@ import {
 import type { SnapshotKind } from '../../decode/rest/types.js';
 import { copyRows, writeWithBisect } from '../copy.js';
 import { quoteIdent } from '../copy-text.js';
+import { ROW_INDEX, stageRows } from './stage.js';
 import type { SnapshotRecord, SnapshotWriteResult, SnapshotWriter } from './types.js';
 
 /** The weekly-partitioned tables a chain snapshot writes, all keyed on snapshot_datetime. */
@@ -141,7 +142,6 @@ const STAGE_TYPES: Record<ColumnType, string> = {
   date: 'date', jsonb: 'jsonb', 'text[]': 'text[]', numeric: 'numeric',
 };
 
-const ROW_INDEX: ColumnSpec = { name: 'row_index', type: 'int4' };
 /** The rows of one bisection part: a hash join on the indexes (`= ANY(array)` would scan the array per row). */
 const PART = 'JOIN unnest($1::int[]) AS w(row_index) USING (row_index)';
 
@@ -271,7 +271,7 @@ async function writeStep<R>(client: pg.ClientBase, step: Step<R>, rows: Keyed<R>
   out.written[step.table] = 0;
   if (rows.length === 0) return;
   const columns = [ROW_INDEX, ...step.columns];
-  const staged: Row[] = rows.map(({ row }, i) => ({ ...(row as Row), row_index: i }));
+  const staged = stageRows(step.columns, rows);
   const refused = new Map<number, string>();
   for (const bad of await writeWithBisect(client, staged, (part) => copyRows(client, step.stage, columns, part))) {
     refused.set(bad.index, bad.reason);
@@ -286,9 +286,9 @@ async function writeStep<R>(client: pg.ClientBase, step: Step<R>, rows: Keyed<R>
   }
   const candidates = staged.filter((_, i) => !refused.has(i));
   const bad = await writeWithBisect(client, candidates, async (part) => {
-    await client.query(step.insert, [part.map((r) => r.row_index)]);
+    await client.query(step.insert, [part.map((r) => r[0])]);
   });
-  for (const { index, reason } of bad) refused.set(candidates[index]!.row_index as number, reason);
+  for (const { index, reason } of bad) refused.set(candidates[index]![0] as number, reason);
   if (refused.size > 0) {
     await client.query(`DELETE FROM ${quoteIdent(step.stage)} s USING unnest($1::int[]) AS w(row_index) WHERE s.row_index = w.row_index`,
       [[...refused.keys()]]);

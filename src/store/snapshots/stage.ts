@@ -7,7 +7,8 @@
 //      PostgreSQL refuses (too long, overflow, constraint) is quarantined with its recording seq and the rest commits.
 // Foreign keys are resolved by joins on natural keys in those statements, never from ids kept in memory.
 import type pg from 'pg';
-import type { ColumnSpec, ColumnType, Row } from '../../decode/tables.js';
+import type { CellValue, ColumnSpec, ColumnType, NamedRow } from '../../decode/tables.js';
+import type { CopyRow } from '../copy-text.js';
 import type { SnapshotKind } from '../../decode/rest/types.js';
 import { copyRows, writeWithBisect } from '../copy.js';
 import { quoteIdent } from '../copy-text.js';
@@ -40,7 +41,17 @@ const STAGE_TYPES: Record<ColumnType, string> = {
   date: 'date', jsonb: 'jsonb', 'text[]': 'text[]', numeric: 'numeric',
 };
 
-const ROW_INDEX: ColumnSpec = { name: 'row_index', type: 'int4' };
+export const ROW_INDEX: ColumnSpec = { name: 'row_index', type: 'int4' };
+
+/** The COPY rows of a stage: row_index (the row's position in `rows`) first, then the step's columns by name. */
+export function stageRows<R>(columns: readonly ColumnSpec[], rows: readonly { row: R }[]): CopyRow[] {
+  return rows.map(({ row }, i) => {
+    const named = row as NamedRow;
+    const values: CellValue[] = [i];
+    for (const column of columns) values.push(named[column.name] ?? null);
+    return values;
+  });
+}
 
 /** The data of each record, checked to be of `kind`. */
 export function dataOf<T>(kind: SnapshotKind, records: readonly SnapshotRecord[]): { data: T; seq: number }[] {
@@ -83,7 +94,7 @@ export async function fillStage<R>(client: pg.ClientBase, step: Step<R>, rows: r
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (${columns.map((c) => `${quoteIdent(c.name)} ${STAGE_TYPES[c.type]}`).join(', ')}) ON COMMIT DROP`);
   await client.query(`TRUNCATE ${stage}`);
   if (rows.length === 0) return { step, rows, refused };
-  const staged: Row[] = rows.map(({ row }, i) => ({ ...(row as Row), row_index: i }));
+  const staged = stageRows(step.columns, rows);
   for (const bad of await writeWithBisect(client, staged, (part) => copyRows(client, step.stage, columns, part))) {
     refused.set(bad.index, bad.reason);
   }
