@@ -1,0 +1,56 @@
+// Tables for stdout and the markdown results file: one per workload, every figure next to its ceiling's, with the
+// issue's target and PASS/MISS where it sets one.
+import os from 'node:os';
+import type { JobResult } from './jobs/types.js';
+import { slope } from './measure.js';
+import { WORKLOADS, type WorkloadId } from './workloads/index.js';
+
+export interface Measurement {
+  workload: WorkloadId;
+  name: string;
+  result: JobResult & { pgCpuSeconds: number; dbRejected: number };
+  ceiling?: boolean;
+  /** PASS/MISS against the issue's target, filled by run.ts. */
+  target?: { text: string; pass: boolean };
+}
+
+const fmt = (n: number | undefined, digits = 0): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+const int = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : Math.round(n).toLocaleString('en-US'));
+
+export function rowsPerSecond(m: Measurement): number {
+  return m.result.rows / m.result.seconds;
+}
+
+export function ceilingOf(all: readonly Measurement[], workload: WorkloadId): Measurement | undefined {
+  return all.find((m) => m.workload === workload && m.ceiling);
+}
+
+const HEADER = '| measurement | rows | rows/s | % of ceiling | lines/s | latency p50 / p99 / max ms | CPU s (job) | CPU s (psql / sim) | PostgreSQL CPU s | peak RSS MB | rejected | target |';
+
+export function workloadTable(all: readonly Measurement[], workload: WorkloadId): string {
+  const ceiling = ceilingOf(all, workload);
+  const lines = all.filter((m) => m.workload === workload).map((m) => {
+    const r = m.result;
+    const ratio = ceiling ? `${fmt((100 * rowsPerSecond(m)) / rowsPerSecond(ceiling))}%` : '–';
+    const latency = r.latency ? `${int(r.latency.p50)} / ${int(r.latency.p99)} / ${int(r.latency.max)}` : '–';
+    const other = r.simulatorCpuSeconds !== undefined ? `sim ${fmt(r.simulatorCpuSeconds, 2)}` : r.childCpuSeconds > 0 ? `psql ${fmt(r.childCpuSeconds, 2)}` : '–';
+    const target = m.target ? `${m.target.text}: **${m.target.pass ? 'PASS' : 'MISS'}**` : '';
+    return `| ${m.name} | ${int(r.rows)} | ${int(rowsPerSecond(m))} | ${ratio} | ${r.lines ? int(r.lines / r.seconds) : '–'} | ${latency} | ${fmt(r.cpuSeconds, 2)} | ${other} | ${fmt(r.pgCpuSeconds, 2)} | ${int(r.peakRssMb)} | ${r.rejected ?? 0}${r.dbRejected > 0 ? ` (+${r.dbRejected} in db)` : ''} | ${target} |`;
+  });
+  return [`### ${WORKLOADS[workload].title}`, '', HEADER, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |', ...lines].join('\n');
+}
+
+export function driftTable(m: Measurement): string {
+  const minutes = m.result.minutes ?? [];
+  const s = slope(minutes.map((x) => ({ x: x.minute, y: x.p99 })));
+  return [
+    `p99 receive→commit per minute at 20k rows/s offered (slope ${fmt(s, 1)} ms/minute):`, '',
+    `| minute | ${minutes.map((x) => x.minute).join(' | ')} |`, `| --- | ${minutes.map(() => '---:').join(' | ')} |`,
+    `| p99 ms | ${minutes.map((x) => int(x.p99)).join(' | ')} |`,
+  ].join('\n');
+}
+
+export function machine(pgVersion: string): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; ${pgVersion} (embedded, default settings)`;
+}
