@@ -19,8 +19,6 @@ export interface TableSpec {
   columns: readonly ColumnSpec[];
   /** The unique key a row is upserted on; tables without one are append-only. */
   upsertKey?: readonly string[];
-  /** Successive rows of one value of this column repeat most cells (a level-one merge): COPY reuses their text. */
-  repeatsBy?: string;
 }
 
 export type TableName = 'equity_quotes' | 'option_quotes' | 'price_data' | 'account_activity';
@@ -68,7 +66,6 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('delayed', 'bool'), col('asset_main_type', 'text'), col('asset_sub_type', 'text'), col('cusip', 'text'),
       col('sentinel_fields', 'text[]'), col('seq', 'int8'),
     ],
-    repeatsBy: 'symbol',
   },
   option_quotes: {
     columns: [
@@ -77,7 +74,6 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('delayed', 'bool'), col('asset_main_type', 'text'), col('cusip', 'text'),
       col('sentinel_fields', 'text[]'), col('seq', 'int8'),
     ],
-    repeatsBy: 'symbol',
   },
   price_data: {
     columns: [

@@ -7,7 +7,8 @@ import { ensurePartitionsFor, partitionedTable, periodStart, PARTITIONED_TABLES 
 import { flushBatchRows, flushDuration, receiveToCommit, rowsRejected, rowsWritten } from '../metrics/registry.js';
 import type { Batch, TableRows } from './buffers.js';
 import { copyRows, writeWithBisect } from '../store/copy.js';
-import { CopyTextEncoder, quoteIdent } from '../store/copy-text.js';
+import { supportsBinary } from '../store/copy-binary.js';
+import { quoteIdent } from '../store/copy-text.js';
 import type { RejectRecord } from './line-decoder.js';
 import { SNAPSHOT_WRITERS, writeSnapshots } from '../store/snapshots/registry.js';
 
@@ -20,8 +21,6 @@ export interface FlushResult {
 export class Flusher {
   /** Partitions known to exist, as `table:periodStartMillis`: saves a catalog lookup per table per flush. */
   private readonly ensured = new Set<string>();
-  /** One COPY encoder per table, kept across flushes: it remembers the text of each key's last row. */
-  private readonly encoders = new Map<TableName, CopyTextEncoder>();
 
   constructor(private readonly pool: pg.Pool, private readonly recordingId: string, private readonly now: () => number = Date.now) {}
 
@@ -59,25 +58,15 @@ export class Flusher {
   private async writeTable(client: pg.ClientBase, table: TableName, data: TableRows): Promise<RejectRecord[]> {
     const spec = TABLES[table];
     const { rows, seqs } = spec.upsertKey ? lastPerKey(table, data, spec.upsertKey) : data;
-    const encoder = this.encoderOf(table);
     const write = spec.upsertKey
-      ? await this.stagedUpsert(client, table, spec, encoder)
-      : (part: readonly Row[]) => copyRows(client, table, spec.columns, part, encoder);
+      ? await this.stagedUpsert(client, table, spec)
+      : (part: readonly Row[]) => copyRows(client, table, spec.columns, part, formatOf(spec));
     const bad = await writeWithBisect(client, rows, write);
     return bad.map(({ index, reason }) => ({ table, reason, raw: JSON.stringify(namedRow(table, rows[index]!)), seq: seqs[index] ?? 0 }));
   }
 
-  private encoderOf(table: TableName): CopyTextEncoder {
-    let encoder = this.encoders.get(table);
-    const { columns, repeatsBy } = TABLES[table];
-    if (!encoder) this.encoders.set(table, (encoder = new CopyTextEncoder(columns, repeatsBy ? columnIndex(table, repeatsBy) : -1)));
-    return encoder;
-  }
-
   /** A writer for keyed tables: COPY into a temp copy of the table, then upsert from it. */
-  private async stagedUpsert(
-    client: pg.ClientBase, table: TableName, spec: TableSpec, encoder: CopyTextEncoder,
-  ): Promise<(rows: readonly Row[]) => Promise<void>> {
+  private async stagedUpsert(client: pg.ClientBase, table: TableName, spec: TableSpec): Promise<(rows: readonly Row[]) => Promise<void>> {
     const stage = `stage_${table}`;
     // ON COMMIT DROP keeps no session state between transactions: this works behind a transaction pooler.
     await client.query(`CREATE TEMP TABLE ${quoteIdent(stage)} (LIKE ${quoteIdent(table)} INCLUDING DEFAULTS) ON COMMIT DROP`);
@@ -88,7 +77,7 @@ export class Flusher {
       ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
     return async (rows) => {
       await client.query(`TRUNCATE ${quoteIdent(stage)}`);
-      await copyRows(client, stage, spec.columns, rows, encoder);
+      await copyRows(client, stage, spec.columns, rows, formatOf(spec));
       await client.query(upsert);
     };
   }
@@ -132,6 +121,11 @@ export class Flusher {
     const committedAt = this.now();
     for (const ts of batch.lineTs) receiveToCommit.observe(Math.max(0, committedAt - ts) / 1000);
   }
+}
+
+/** Binary COPY where the table's types allow it (the level-one tables: no text formatting or parsing of numbers). */
+function formatOf(spec: TableSpec): 'text' | 'binary' {
+  return supportsBinary(spec.columns) ? 'binary' : 'text';
 }
 
 /** Rows of a keyed table, the last one per key: a batch may carry the same bar twice (re-sent after a resubscribe). */

@@ -70,72 +70,26 @@ const ENCODERS: Record<ColumnType, CellEncoder> = {
 /** A row for COPY: one value per column, in the order of the columns it is encoded with. */
 export type CopyRow = readonly CellValue[];
 
-/** The text of each cell of the last row of one key, and the values it was made from. */
-interface KeyCells {
-  values: CellValue[];
-  cells: string[];
-}
-
-/** Never a cell value: makes the first comparison for a key miss. */
-const UNSET = Symbol('unset') as unknown as CellValue;
-/** Keys remembered per encoder; past this the memory is dropped and rebuilt (subscriptions change over days). */
-const MAX_KEYS = 20_000;
-
-/**
- * Encodes rows of one column list as COPY text. With `keyColumn`, rows that repeat most of the previous row of
- * their key (a level-one merge changes a handful of fields per tick) reuse the text of every unchanged cell:
- * formatting numbers and timestamps is most of the cost of a flush, so only the changed cells are formatted.
- * Values are compared by identity, which is safe because buffered rows are never mutated.
- */
-export class CopyTextEncoder {
-  private readonly encoders: CellEncoder[];
-  private readonly byKey = new Map<CellValue, KeyCells>();
-
-  constructor(columns: readonly ColumnSpec[], private readonly keyColumn = -1) {
-    this.encoders = columns.map((c) => ENCODERS[c.type]);
-  }
-
-  encode(rows: readonly CopyRow[]): string {
-    let text = '';
-    for (let r = 0; r < rows.length; r++) text += `${this.cellsOf(rows[r]!).join('\t')}\n`;
-    return text;
-  }
-
-  private cellsOf(row: CopyRow): string[] {
-    const width = this.encoders.length;
-    const known = this.keyColumn < 0 ? undefined : this.remembered(row[this.keyColumn] ?? null, width);
-    const values = known?.values;
-    const cells = known?.cells ?? new Array<string>(width);
-    for (let c = 0; c < width; c++) {
-      const value = row[c] ?? null;
-      if (values !== undefined) {
-        if (values[c] === value) continue;
-        values[c] = value;
-      }
-      cells[c] = value === null ? NULL : this.encoders[c]!(value);
-    }
-    return cells;
-  }
-
-  private remembered(key: CellValue, width: number): KeyCells {
-    let known = this.byKey.get(key);
-    if (known === undefined) {
-      if (this.byKey.size >= MAX_KEYS) this.byKey.clear();
-      known = { values: new Array<CellValue>(width).fill(UNSET), cells: new Array<string>(width).fill('') };
-      this.byKey.set(key, known);
-    }
-    return known;
-  }
-}
-
 /** The COPY text payload for `rows` over `columns`, every line ending in a newline. */
 export function encodeCopyText(columns: readonly ColumnSpec[], rows: readonly CopyRow[]): string {
-  return new CopyTextEncoder(columns).encode(rows);
+  const encoders = columns.map((c) => ENCODERS[c.type]);
+  const cells = new Array<string>(encoders.length);
+  let text = '';
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let c = 0; c < encoders.length; c++) {
+      const value = row[c];
+      cells[c] = value === null || value === undefined ? NULL : encoders[c]!(value);
+    }
+    text += `${cells.join('\t')}\n`;
+  }
+  return text;
 }
 
-/** `COPY table (col, ...) FROM STDIN` for these columns. */
-export function copyStatement(table: string, columns: readonly ColumnSpec[]): string {
-  return `COPY ${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
+/** `COPY table (col, ...) FROM STDIN` for these columns, in PostgreSQL's text or binary format. */
+export function copyStatement(table: string, columns: readonly ColumnSpec[], format: 'text' | 'binary' = 'text'): string {
+  const statement = `COPY ${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
+  return format === 'binary' ? `${statement} WITH (FORMAT binary)` : statement;
 }
 
 export function quoteIdent(name: string): string {

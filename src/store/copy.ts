@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ColumnSpec } from '../decode/tables.js';
-import { copyStatement, CopyTextEncoder, type CopyRow } from './copy-text.js';
+import { BINARY_HEADER, BINARY_TRAILER, CopyBinaryEncoder } from './copy-binary.js';
+import { copyStatement, encodeCopyText, type CopyRow } from './copy-text.js';
 
 /** Rows per encoded chunk: bounds the size of any one string while keeping writes large. */
 const CHUNK_ROWS = 2000;
@@ -15,18 +16,28 @@ export interface RejectedRow {
   reason: string;
 }
 
-/** Streams the rows through one `COPY ... FROM STDIN`; pass the table's long-lived encoder to reuse its memory. */
+/**
+ * Streams the rows through one `COPY ... FROM STDIN`. `binary` (see copy-binary.ts) needs every column's type in
+ * `columns` to be exactly the table's type, and no numeric column; text converts whatever it can.
+ */
 export async function copyRows(
-  client: pg.ClientBase, table: string, columns: readonly ColumnSpec[], rows: readonly CopyRow[],
-  encoder = new CopyTextEncoder(columns),
+  client: pg.ClientBase, table: string, columns: readonly ColumnSpec[], rows: readonly CopyRow[], format: 'text' | 'binary' = 'text',
 ): Promise<void> {
   if (rows.length === 0) return;
-  const target = client.query(copyFrom(copyStatement(table, columns)));
-  await pipeline(Readable.from(chunks(encoder, rows)), target);
+  const binary = format === 'binary';
+  const target = client.query(copyFrom(copyStatement(table, columns, binary ? 'binary' : 'text')));
+  await pipeline(Readable.from(binary ? binaryChunks(columns, rows) : textChunks(columns, rows)), target);
 }
 
-function* chunks(encoder: CopyTextEncoder, rows: readonly CopyRow[]): Generator<string> {
+function* textChunks(columns: readonly ColumnSpec[], rows: readonly CopyRow[]): Generator<string> {
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) yield encodeCopyText(columns, rows.slice(i, i + CHUNK_ROWS));
+}
+
+function* binaryChunks(columns: readonly ColumnSpec[], rows: readonly CopyRow[]): Generator<Buffer> {
+  const encoder = new CopyBinaryEncoder(columns);
+  yield BINARY_HEADER;
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) yield encoder.encode(rows.slice(i, i + CHUNK_ROWS));
+  yield BINARY_TRAILER;
 }
 
 /**
