@@ -32,6 +32,12 @@ export function supportsBinary(columns: readonly ColumnSpec[]): boolean {
   return columns.every((c) => BINARY_TYPES.has(c.type));
 }
 
+/** float64 → its IEEE 754 bytes, little-endian on every platform Node runs on (checked below). */
+const FLOAT = new Float64Array(1);
+const FLOAT_BYTES = new Uint8Array(FLOAT.buffer);
+FLOAT[0] = 1; // 0x3FF0000000000000: its high byte comes last on a little-endian platform
+if (FLOAT_BYTES[7] !== 0x3f) throw new Error('binary COPY expects a little-endian platform');
+
 /** A Buffer that grows as it is written. */
 class Output {
   buffer: Buffer;
@@ -48,32 +54,51 @@ class Output {
     this.buffer = grown;
   }
 
+  // Byte stores by hand: Buffer#writeInt32BE and friends validate their arguments on every call, which showed as
+  // the largest single cost of encoding.
   int16(value: number): void {
     this.ensure(2);
-    this.at = this.buffer.writeInt16BE(value, this.at);
+    const b = this.buffer;
+    b[this.at] = value >>> 8;
+    b[this.at + 1] = value;
+    this.at += 2;
   }
 
   int32(value: number): void {
     this.ensure(4);
-    this.at = this.buffer.writeInt32BE(value, this.at);
+    this.put32(value);
   }
 
   /** A safe integer as int64: high and low 32-bit halves, no BigInt. */
   int64(value: number): void {
     const high = Math.floor(value / TWO_32);
     this.ensure(8);
-    this.at = this.buffer.writeInt32BE(high, this.at);
-    this.at = this.buffer.writeUInt32BE(value - high * TWO_32, this.at);
+    this.put32(high);
+    this.put32(value - high * TWO_32);
   }
 
   float64(value: number): void {
     this.ensure(8);
-    this.at = this.buffer.writeDoubleBE(value, this.at);
+    FLOAT[0] = value;
+    const b = this.buffer;
+    for (let i = 0; i < 8; i++) b[this.at + i] = FLOAT_BYTES[7 - i]!;
+    this.at += 8;
   }
 
   byte(value: number): void {
     this.ensure(1);
     this.buffer[this.at++] = value;
+  }
+
+  /** Four bytes, big-endian, of a signed or unsigned 32-bit value (room already ensured). */
+  put32(value: number): void {
+    const b = this.buffer;
+    const at = this.at;
+    b[at] = value >>> 24;
+    b[at + 1] = value >>> 16;
+    b[at + 2] = value >>> 8;
+    b[at + 3] = value;
+    this.at = at + 4;
   }
 
   /** A length-prefixed UTF-8 string (the prefix counts `extra` leading bytes written by the caller after it). */
@@ -91,7 +116,8 @@ class Output {
       buffer[at + i] = code;
     }
     at += i < text.length ? buffer.write(text.slice(i), at + i, 'utf8') + i : i;
-    buffer.writeInt32BE(at - start - 4, start);
+    this.at = start;
+    this.put32(at - start - 4);
     this.at = at;
   }
 }
@@ -149,8 +175,7 @@ const WRITERS: Record<ColumnType, FieldWriter> = {
     const carry = Math.floor(lowMicros / TWO_32);
     out.int32(8);
     out.int32(high * 1000 + carry);
-    out.ensure(4);
-    out.at = out.buffer.writeUInt32BE(lowMicros - carry * TWO_32, out.at);
+    out.int32(lowMicros - carry * TWO_32);
   },
   // Days since 2000-01-01.
   date: (out, v) => {
@@ -176,7 +201,10 @@ const WRITERS: Record<ColumnType, FieldWriter> = {
       if (element === null) out.int32(-1);
       else out.lengthPrefixedText(typeof element === 'string' ? element : JSON.stringify(element));
     }
-    out.buffer.writeInt32BE(out.at - lengthAt - 4, lengthAt);
+    const end = out.at;
+    out.at = lengthAt;
+    out.put32(end - lengthAt - 4);
+    out.at = end;
   },
   numeric: (out) => invalid(out, 0), // never used: supportsBinary sends numeric columns as text
 };
