@@ -185,14 +185,21 @@ export class Pipeline implements CaptureSink {
 
   // ---- flushing
 
+  /**
+   * Flushes start on a fixed cadence: the next one `flushIntervalMs` after this one STARTED, not after it ended,
+   * since rows wait from the previous take until their commit (receive→commit would otherwise be interval + two
+   * flush durations).
+   */
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
+      const started = this.now();
       this.flushing ??= this.tick().finally(() => {
         this.flushing = null;
-        this.schedule(this.failures > 0 ? this.retryDelay() : this.options.flushIntervalMs);
+        const elapsed = this.now() - started;
+        this.schedule(this.failures > 0 ? this.retryDelay() : Math.max(0, this.options.flushIntervalMs - elapsed));
       });
     }, delayMs);
   }
