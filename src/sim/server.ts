@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Level-one updates per second across all subscribed keys; 0 = as fast as the socket drains (default 50). */
   updatesPerSecond?: number;
+  /** > 0: level-one updates are replayed from this many items rendered once (the benchmark's feed); default 0. */
+  itemRing?: number;
   heartbeatIntervalMs?: number;
   /** Keys per service accepted on the connection (default MAX_KEYS_PER_SERVICE, Schwab's 500); the benchmark streams more. */
   maxKeysPerService?: number;
@@ -116,6 +118,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       emptySubscriptionCloseMs: options.emptySubscriptionCloseMs ?? 30_000,
       chartBarIntervalMs: options.chartBarIntervalMs ?? 60_000,
       updatesPerSecond: options.updatesPerSecond ?? 50,
+      itemRing: options.itemRing ?? 0,
       maxKeysPerService: options.maxKeysPerService ?? MAX_KEYS_PER_SERVICE,
       customerId: identity.customerId,
       serverName: `s${prng.hex(4)}sim-1`,

@@ -1,6 +1,7 @@
 // The streamer WebSocket protocol (schwab-protocol.md §3–§4): LOGIN first, one logged-in connection per user,
 // SUBS/ADD/UNSUBS/VIEW with Schwab's rules and response codes, heartbeats, level-one snapshots then deltas,
 // CHART_EQUITY bars, ACCT_ACTIVITY, and the code 30 close after an empty subscription.
+import { ItemRing, type LevelOneService } from './item-ring.js';
 import { WebSocket, type RawData } from 'ws';
 import type { ActivityEvent } from './accounts.js';
 import type { ChartFeed } from './chart.js';
@@ -47,6 +48,8 @@ export interface StreamerOptions {
   emptySubscriptionCloseMs: number;
   chartBarIntervalMs: number;
   updatesPerSecond: number;
+  /** > 0: level-one updates come from a ring of this many pre-rendered items (the benchmark's cheap feed). */
+  itemRing: number;
   maxKeysPerService: number;
   customerId: string;
   serverName: string;
@@ -152,6 +155,8 @@ class Session {
   private readonly contracts = new Map<string, Contract | null>();
   private acct: { key: string; seq: number } | undefined;
   private levelOneKeys: Array<['LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS', string]> = [];
+  /** Pre-rendered updates (options.itemRing), made once per set of subscribed keys. */
+  private ring: ItemRing | undefined;
   private roundRobin = 0;
   private budget = 0;
   private lastTick = 0;
@@ -485,6 +490,7 @@ class Session {
       this.emptyTimer = undefined;
     }
     this.levelOneKeys = [];
+    this.ring = undefined;
     for (const service of ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS'] as const) {
       for (const key of this.subs.get(service)?.keys ?? []) if (this.known(service, key)) this.levelOneKeys.push([service, key]);
     }
@@ -572,7 +578,36 @@ class Session {
     this.budget += (this.ctx.options.updatesPerSecond * elapsed) / 1000;
     const count = Math.min(Math.floor(this.budget), 20_000);
     this.budget -= Math.floor(this.budget);
-    if (count > 0) this.sendData(this.updates(count));
+    if (count > 0) this.sendUpdates(count);
+  }
+
+  /** `count` level-one updates: fresh ones, or the next of the pre-rendered ring. */
+  private sendUpdates(count: number, done?: () => void): boolean {
+    const ring = this.itemRing();
+    if (ring === undefined) return this.sendData(this.updates(count), done);
+    if (!this.open || this.ctx.faults.silent) return false;
+    const { text, counts } = ring.frame(count, Date.now());
+    this.ctx.stats.dataFrame(counts);
+    this.ws.send(text, done === undefined ? undefined : () => done());
+    return true;
+  }
+
+  private itemRing(): ItemRing | undefined {
+    const size = this.ctx.options.itemRing;
+    if (size <= 0 || this.levelOneKeys.length === 0) return undefined;
+    if (this.ring === undefined) {
+      const items: Array<[LevelOneService, string]> = [];
+      for (let added = -1; items.length < size && added !== 0;) {
+        const before = items.length;
+        for (const [service, list] of this.updates(Math.min(FAST_BATCH, size - items.length))) {
+          for (const item of list) items.push([service as LevelOneService, JSON.stringify(item)]);
+        }
+        added = items.length - before;
+      }
+      if (items.length === 0) return undefined;
+      this.ring = new ItemRing(items);
+    }
+    return this.ring;
   }
 
   /** updatesPerSecond 0: produce as fast as the socket drains, never past HIGH_WATER_BYTES queued. */
@@ -585,7 +620,7 @@ class Session {
       this.ctx.timers.timeout(() => this.drain(), 1);
       return;
     }
-    const sent = this.sendData(this.updates(FAST_BATCH), () => setImmediate(() => this.drain()));
+    const sent = this.sendUpdates(FAST_BATCH, () => setImmediate(() => this.drain()));
     if (!sent) setImmediate(() => this.drain());
   }
 
