@@ -10,6 +10,8 @@ export interface Measurement {
   name: string;
   result: JobResult & { pgCpuSeconds: number; dbRejected: number };
   ceiling?: boolean;
+  /** The job's error, when it failed (its figures are empty). */
+  failed?: string;
   /** PASS/MISS against the issue's target, filled by run.ts. */
   target?: { text: string; pass: boolean };
 }
@@ -30,6 +32,7 @@ const HEADER = '| measurement | rows | rows/s | % of ceiling | lines/s | latency
 export function workloadTable(all: readonly Measurement[], workload: WorkloadId): string {
   const ceiling = ceilingOf(all, workload);
   const lines = all.filter((m) => m.workload === workload).map((m) => {
+    if (m.failed !== undefined) return `| ${m.name} | FAILED: ${m.failed.replace(/\|/g, '/')} |||||||||||`;
     const r = m.result;
     const ratio = ceiling ? `${fmt((100 * rowsPerSecond(m)) / rowsPerSecond(ceiling))}%` : '–';
     const latency = r.latency ? `${int(r.latency.p50)} / ${int(r.latency.p99)} / ${int(r.latency.max)}` : '–';

@@ -2,12 +2,13 @@
 // exactly as a user runs it, with the onCommit hook for receive→commit latency. After a warm-up, a window of
 // `seconds` is measured: rows committed, lines journaled, recorder CPU, latency of the rows received in it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
+import { createPool } from '../../src/db/connect.js';
 import { startEmbedded, stopEmbedded } from '../../src/db/embedded.js';
+import { flushFailures } from '../../src/metrics/registry.js';
 import type { CommitInfo } from '../../src/pipeline/pipeline.js';
 import { startRecorder } from '../../src/recorder/recorder.js';
 import { MarketSchedule } from '../../src/schedule/market-hours.js';
@@ -15,12 +16,16 @@ import { OAuthClient } from '../../src/schwab/oauth.js';
 import { TokenManager } from '../../src/schwab/token-manager.js';
 import { TokenStore } from '../../src/schwab/token-store.js';
 import type { SimulatorCredentials } from '../../src/sim/index.js';
-import { countRows, silent } from '../db.js';
+import { createLogger } from '../../src/log/logger.js';
+import { readRecording } from '../../src/recording/reader.js';
+import { countRows, silent, withClient } from '../db.js';
 import { LatencyRecorder, RssSampler, cpuSecondsSince, type Percentiles } from '../measure.js';
 import { defaultConfig } from './settings.js';
 import type { JobOutput, JobSpec, LiveSpec } from './types.js';
 
 const SERVICE_TABLES: Record<string, string> = { LEVELONE_EQUITIES: 'equity_quotes', LEVELONE_OPTIONS: 'option_quotes' };
+/** BENCH_LOG=info (or debug) shows the recorder's own log of a live job on stderr. */
+const recorderLogger = process.env['BENCH_LOG'] ? createLogger({ level: process.env['BENCH_LOG'] as 'info' }) : silent;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface SimHandle {
@@ -31,7 +36,7 @@ interface SimHandle {
 
 async function spawnSimulator(live: LiveSpec): Promise<SimHandle> {
   const options = {
-    port: 0, seed: 1, updatesPerSecond: live.updatesPerSecond, heartbeatIntervalMs: 10_000,
+    port: 0, seed: 1, updatesPerSecond: live.updatesPerSecond, itemRing: 50_000, heartbeatIntervalMs: 10_000,
     symbols: [...new Set([...live.equities, ...live.chartEquities])],
     underlyings: [...new Set(['SPY', ...(live.chainUnderlyings ?? [])])],
     maxKeysPerService: Math.max(500, live.options.length, live.equities.length),
@@ -83,10 +88,10 @@ export async function liveJob(spec: JobSpec): Promise<JobOutput> {
   await tokens.login(sim.info.redirectUrl);
 
   const commits: CommitInfo[] = [];
-  const pool = new pg.Pool({ connectionString: spec.url, max: config.database.pool.max });
-  pool.on('error', () => undefined); // idle clients die with the server in the outage run
+  // The pool `record` uses (error listeners on idle and checked-out clients: the outage run stops the server).
+  const pool = createPool(spec.url, config, recorderLogger);
   const schedule = new MarketSchedule({ settings: config.schedule, fixed: { open: true, why: 'simulated-feed' }, logger: silent });
-  const recorder = await startRecorder(config, pool, silent, { schedule, onCommit: (c) => commits.push(c) });
+  const recorder = await startRecorder(config, pool, recorderLogger, { schedule, onCommit: (c) => commits.push(c) });
   recorder.done.catch(() => undefined);
   const rss = new RssSampler();
   try {
@@ -102,26 +107,78 @@ export async function liveJob(spec: JobSpec): Promise<JobOutput> {
     sim.command('silence on');
     await sleep(1000);
     await recorder.stop();
+    // Equal when the final flush committed everything journaled; the recording holds the rest otherwise.
+    const seqs = { committedSeqAtStop: recorder.pipeline.committedSeq, recordedSeqAtStop: recorder.writer.lastSeq };
     const simStats = await sim.stop();
     const seconds = (window.end - window.start) / 1000;
     const tables = Object.entries(SERVICE_TABLES).filter(([service]) => (simStats.itemsSent[service] ?? 0) > 0);
     const stored = await countRows(spec.url, tables.map(([, table]) => table));
     const offered = tables.reduce((n, [service]) => n + (simStats.itemsSent[service] ?? 0), 0);
     const storedRows = Object.values(stored.rows).reduce((a, b) => a + b, 0);
+    const journal = await journalCheck(spec.url, recorder.writer.folder);
     const measured = measureWindow(commits, window.start, window.end, live.perMinute === true);
     return {
       rows: measured.rowsCommitted, seconds, cpuSeconds, lines, rejected: recorder.pipeline.totals.rejected + stored.rejected,
       latency: live.outage ? undefined : measured.latency, minutes: measured.minutes, simulatorCpuSeconds: simStats.cpuSeconds,
       extra: {
         peakRssWindowMb: Math.round(peakWindowRss), levelOneOffered: offered, levelOneStored: storedRows,
-        lost: offered - storedRows, ...(outage ?? {}),
+        lost: offered - storedRows, levelOneJournaled: journal.journaled, linesShort: journal.missing.length,
+        linesShortRanges: ranges(journal.missing).slice(0, 5).join(' '), flushFailures: (await flushFailures.get()).values[0]?.value ?? 0, ...seqs, ...(outage ?? {}),
       },
     };
   } finally {
     rss.stop();
+    if (process.env['BENCH_TRACE']) await writeTrace(process.env['BENCH_TRACE'], commits);
     await pool.end().catch(() => undefined);
     await rm(tokenDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Level-one items per recording line against the rows stored per seq: lines whose rows are not all in the database
+ * (a loss inside the recorder, as opposed to frames that never reached its journal).
+ */
+async function journalCheck(url: string, folder: string): Promise<{ journaled: number; missing: number[] }> {
+  const want = new Map<number, number>();
+  for await (const line of readRecording(folder)) {
+    if (line.type !== 'ws') continue;
+    const data = (line.frame as { data?: Array<{ service: string; content?: unknown[] }> }).data ?? [];
+    const items = data.filter((d) => d.service in SERVICE_TABLES).reduce((n, d) => n + (d.content?.length ?? 0), 0);
+    if (items > 0) want.set(line.seq, items);
+  }
+  const have = new Map<number, number>();
+  await withClient(url, async (c) => {
+    for (const table of Object.values(SERVICE_TABLES)) {
+      for (const r of (await c.query<{ seq: string; n: number }>(`SELECT seq, count(*)::int AS n FROM ${table} GROUP BY seq`)).rows) {
+        have.set(Number(r.seq), (have.get(Number(r.seq)) ?? 0) + r.n);
+      }
+    }
+  });
+  const missing = [...want].filter(([seq, n]) => (have.get(seq) ?? 0) < n).map(([seq]) => seq);
+  return { journaled: [...want.values()].reduce((a, b) => a + b, 0), missing };
+}
+
+function ranges(seqs: readonly number[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < seqs.length; k++) {
+    let j = k;
+    while (j + 1 < seqs.length && seqs[j + 1] === seqs[j]! + 1) j++;
+    out.push(j === k ? `${seqs[k]}` : `${seqs[k]}-${seqs[j]}`);
+    k = j;
+  }
+  return out;
+}
+
+/** BENCH_TRACE=<file>: one line per commit (time, rows, oldest and newest line's latency), to see where a tail comes from. */
+async function writeTrace(file: string, commits: readonly CommitInfo[]): Promise<void> {
+  const t0 = commits[0]?.committedAt ?? 0;
+  const lines = commits.map((c) => {
+    const rows = c.lineRows.reduce((a, b) => a + b, 0);
+    const oldest = c.lineTs.length > 0 ? c.committedAt - c.lineTs[0]! : 0;
+    const newest = c.lineTs.length > 0 ? c.committedAt - c.lineTs.at(-1)! : 0;
+    return `${c.committedAt - t0}\t${rows}\t${oldest}\t${newest}`;
+  });
+  await writeFile(file, `ms\trows\toldest_ms\tnewest_ms\n${lines.join('\n')}\n`);
 }
 
 /** PostgreSQL stopped (fast shutdown) `afterSeconds` into the window for `outageSeconds`, then started again. */

@@ -1,17 +1,17 @@
 // The recorder's replay (what `schwab-recorder replay --speed max` runs): recording → decode → buffers → COPY
 // flushes with checkpoints, one flush in flight while the next batch is decoded.
 import path from 'node:path';
-import pg from 'pg';
+import { createPool } from '../../src/db/connect.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { Flusher } from '../../src/pipeline/flusher.js';
 import { silent } from '../db.js';
 import { startClock } from '../measure.js';
 import { recorderBatches } from './decoded.js';
-import { pipelineSettings } from './settings.js';
+import { defaultConfig, pipelineSettings } from './settings.js';
 import type { JobOutput, JobSpec } from './types.js';
 
 export async function replayJob(spec: JobSpec): Promise<JobOutput> {
-  const pool = new pg.Pool({ connectionString: spec.url, max: 4 });
+  const pool = createPool(spec.url, defaultConfig(), silent);
   try {
     const pipeline = await Pipeline.open({
       pool, recordingId: path.basename(spec.recording!), recordingPath: spec.recording!, logger: silent, ...pipelineSettings(),
@@ -27,7 +27,7 @@ export async function replayJob(spec: JobSpec): Promise<JobOutput> {
 /** The same rows decoded into the recorder's batches before the clock starts, then written by its flusher. */
 export async function flushPathJob(spec: JobSpec): Promise<JobOutput> {
   const { batches, lines } = await recorderBatches(spec.recording!, pipelineSettings().buffers.flushRows);
-  const pool = new pg.Pool({ connectionString: spec.url, max: 4 });
+  const pool = createPool(spec.url, defaultConfig(), silent);
   try {
     const flusher = new Flusher(pool, `${path.basename(spec.recording!)}-flush`);
     const written: Record<string, number> = {};
