@@ -6,7 +6,7 @@ export interface SimulatorFaults {
   dropSockets(): void;
   /** No heartbeats and no data while on; sockets stay open and commands are still answered. */
   silence(on: boolean): void;
-  /** One non-JSON text frame to every logged-in client. */
+  /** One non-JSON text frame to every logged-in client, with bytes that are not UTF-8 (as Schwab sent once). */
   sendInvalidJson(): void;
   /** Add field "99" (undocumented) to level-one items, and stream LEVELONE_FUTURES data nobody subscribed to. */
   unknownFields(on: boolean): void;

@@ -125,8 +125,13 @@ export class Streamer {
     for (const session of this.sessions) session.terminate();
   }
 
+  /** As Schwab sent for unknown symbols: raw bytes that are not UTF-8 where numbers should be (a text frame still). */
   sendInvalidJson(): void {
-    this.active?.sendRaw(`{"data":[{"service":"LEVELONE_EQUITIES","timestamp":${Date.now()},"command":"SUBS","content":[{"key":"AAPL","1":\uFFFD\uFFFD,"2":\uFFFD}]}]}`);
+    const garbage = Buffer.from([0xff, 0xfe]);
+    this.active?.sendRaw(Buffer.concat([
+      Buffer.from(`{"data":[{"service":"LEVELONE_EQUITIES","timestamp":${Date.now()},"command":"SUBS","content":[{"key":"AAPL","1":`),
+      garbage, Buffer.from(',"2":'), garbage, Buffer.from('}]}]}'),
+    ]));
   }
 
   closeWithMaxConnections(): void {
@@ -185,8 +190,9 @@ class Session {
     this.ws.send(JSON.stringify(frame), done === undefined ? undefined : () => done());
   }
 
-  sendRaw(textFrame: string): void {
-    if (this.open) this.ws.send(textFrame);
+  /** A text frame as given: a Buffer is sent unvalidated, so it may hold bytes that are not UTF-8. */
+  sendRaw(textFrame: string | Buffer): void {
+    if (this.open) this.ws.send(textFrame, { binary: false });
   }
 
   private sendData(groups: ItemGroups, done?: () => void): boolean {

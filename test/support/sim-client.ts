@@ -58,7 +58,7 @@ export class StreamClient {
   }
 
   static async connect(url: string, ids: Ids): Promise<StreamClient> {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { skipUTF8Validation: true }); // the invalid-JSON fault sends bytes that are not UTF-8
     const client = new StreamClient(ws, ids);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -195,7 +195,12 @@ export class StreamerSession extends EventEmitter {
     const info = await this.options.streamerInfo();
     const token = await this.options.auth.accessToken();
     if (this.stopping || this.suspended) return 'stopped';
-    const socket = new WebSocket(info.streamerSocketUrl, { perMessageDeflate: true, handshakeTimeout: this.responseTimeout() });
+    // skipUTF8Validation: Schwab has sent frames with raw invalid bytes (schwab-protocol.md §3.2). Validating would
+    // close the socket (1007) and lose the session; unvalidated, the frame is decoded with U+FFFD, journaled and
+    // quarantined like any unparsable frame. It also saves a pass over every byte received.
+    const socket = new WebSocket(info.streamerSocketUrl, {
+      perMessageDeflate: true, handshakeTimeout: this.responseTimeout(), skipUTF8Validation: true,
+    });
     const connection: Connection = { socket, info, loggedInAt: null, subscribed: new Map(), pending: new Map(), closeReason: null };
     this.connection = connection;
     const closed = new Promise<string>((resolve) => {
