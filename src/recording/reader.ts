@@ -40,9 +40,30 @@ export async function segmentFiles(target: string): Promise<string[]> {
   return [...bySegment.entries()].sort((a, b) => a[0] - b[0]).map(([, name]) => path.join(target, name));
 }
 
-/** Every line of the recording in order. */
+/**
+ * Every line of the recording in order. With `afterSeq`, a segment whose lines all precede the next segment's first
+ * seq, at or before afterSeq, is skipped unread: a catch-up late in a long session reads the tail of the recording,
+ * not the whole day again.
+ */
 export async function* readRecording(target: string, options: ReadOptions = {}): AsyncGenerator<RecordingLine> {
-  for (const file of await segmentFiles(target)) yield* readSegment(file, options);
+  const files = await segmentFiles(target);
+  for (let i = 0; i < files.length; i++) {
+    if (options.afterSeq !== undefined && i + 1 < files.length) {
+      const next = await firstSeqOf(files[i + 1]!);
+      if (next !== null && next - 1 <= options.afterSeq) continue;
+    }
+    yield* readSegment(files[i]!, options);
+  }
+}
+
+/** The first seq of a segment: its meta line's `firstSeq` (the writer's), else its first data line's; null if none. */
+async function firstSeqOf(file: string): Promise<number | null> {
+  for await (const line of readSegment(file, {})) {
+    if (line.type !== 'meta') return line.seq;
+    const { firstSeq } = line;
+    if (typeof firstSeq === 'number' && Number.isSafeInteger(firstSeq) && firstSeq > 0) return firstSeq;
+  }
+  return null;
 }
 
 async function* readSegment(listed: string, options: ReadOptions): AsyncGenerator<RecordingLine> {

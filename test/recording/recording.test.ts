@@ -141,6 +141,34 @@ describe('recording', () => {
     expect(dataOnly(await collect(writer.folder, { afterSeq: 7 })).map((l) => (l as { seq: number }).seq)).toEqual([8, 9, 10]);
   });
 
+  it('skips whole segments that end at or before afterSeq without reading them, and reads from the one holding it', async () => {
+    const writer = await open({ segmentMaxBytes: 2000, gzipClosedSegments: false });
+    for (let i = 0; i < 100; i++) {
+      writer.appendEvent('tick', { i, pad: 'x'.repeat(50) }, i);
+      if (i % 10 === 9) await writer.sync();
+    }
+    await writer.close();
+    const files = (await readdir(writer.folder)).sort();
+    expect(files.length).toBeGreaterThan(3);
+    // Damage the middle of the first two segments: reading them would report it (and lose their lines).
+    for (const file of files.slice(0, 2)) {
+      const text = await readFile(path.join(writer.folder, file), 'utf8');
+      const lines = text.split('\n');
+      lines[2] = '{ torn';
+      await writeFile(path.join(writer.folder, file), lines.join('\n'));
+    }
+    const secondFirst = (await collect(path.join(writer.folder, files[2]!))).find((l) => l.type !== 'meta') as { seq: number };
+    const damage: Damage[] = [];
+    const after = secondFirst.seq + 1;
+    const lines = dataOnly(await collect(writer.folder, { afterSeq: after, onDamage: (d) => damage.push(d) }));
+    expect(damage).toEqual([]);
+    expect(lines.map((l) => (l as { seq: number }).seq)).toEqual(Array.from({ length: 100 - after }, (_, i) => after + 1 + i));
+    // Without afterSeq the damage is there to be found: the skip, not luck, kept it out.
+    const all: Damage[] = [];
+    await collect(writer.folder, { onDamage: (d) => all.push(d) });
+    expect(all).toHaveLength(2);
+  });
+
   it('identifies a recording by its meta line, and a hand-made file by a hash of its content', async () => {
     const writer = await open();
     writer.appendEvent('e', {}, 1);
