@@ -260,6 +260,22 @@ describe('simulator streamer', () => {
     expect(sim.stats.itemsSent['LEVELONE_EQUITIES'] ?? 0).toBeGreaterThan(2000);
   });
 
+  it('replays a ring of pre-rendered deltas of the subscribed keys when itemRing is set, counting every item sent', async () => {
+    await sim.close();
+    await start({ updatesPerSecond: 0, itemRing: 120 });
+    const client = await login();
+    const keys = ['AAPL', 'MSFT', 'NVDA'];
+    await client.command('LEVELONE_EQUITIES', 'SUBS', { keys: keys.join(','), fields: EQUITY_FIELDS });
+    await client.waitFor(() => client.items('LEVELONE_EQUITIES').length >= 3 + 3 * 120);
+    const items = client.items('LEVELONE_EQUITIES');
+    // The first item per key is the snapshot sent on SUBS; the ring starts after them and repeats every 120 items.
+    const ring = items.slice(3);
+    expect(ring.slice(120, 240)).toEqual(ring.slice(0, 120));
+    expect(new Set(ring.map((i) => i['key']))).toEqual(new Set(keys));
+    expect(ring.every((i) => !('delayed' in i) && Object.keys(i).length > 1)).toBe(true);
+    expect(sim.stats.itemsSent['LEVELONE_EQUITIES']).toBeGreaterThanOrEqual(items.length);
+  });
+
   it('produces frames the recorder decoder turns into rows without a reject', async () => {
     const client = await login();
     const tokens = sim.issueTokens();
