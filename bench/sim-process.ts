@@ -2,7 +2,7 @@
 //   node --import tsx bench/sim-process.ts '<SimulatorOptions JSON>'
 // prints one JSON line (URLs, credentials, an authorization redirect), then reads commands on stdin:
 //   silence on|off    stop or resume streaming data (heartbeats too), as the faults API does
-//   stop              print {itemsSent, framesSent, cpuSeconds, peakRssMb} and exit
+//   stop              print {itemsSent, framesSent, commands, cpuSeconds, peakRssMb} and exit
 import { createInterface } from 'node:readline';
 import { startSimulator, type SimulatorOptions } from '../src/sim/index.js';
 import { cpuSecondsSince, peakRssMb } from './measure.js';
@@ -18,7 +18,9 @@ for await (const command of createInterface({ input: process.stdin })) {
   else if (command === 'silence off') simulator.faults.silence(false);
   else if (command === 'stop') break;
 }
-const stats = { itemsSent: { ...simulator.stats.itemsSent }, framesSent: { ...simulator.stats.framesSent }, cpuSeconds: cpuSecondsSince(cpu), peakRssMb: peakRssMb() };
+const commands: Record<string, number> = {};
+for (const c of simulator.stats.commands) commands[`${c.service} ${c.command} ${c.code}`] = (commands[`${c.service} ${c.command} ${c.code}`] ?? 0) + 1;
+const stats = { itemsSent: { ...simulator.stats.itemsSent }, framesSent: { ...simulator.stats.framesSent }, commands, cpuSeconds: cpuSecondsSince(cpu), peakRssMb: peakRssMb() };
 await simulator.close();
 print(stats);
 process.exit(0);

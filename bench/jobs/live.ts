@@ -31,7 +31,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 interface SimHandle {
   info: { baseUrl: string; credentials: SimulatorCredentials; redirectUrl: string };
   command(text: string): void;
-  stop(): Promise<{ itemsSent: Record<string, number>; cpuSeconds: number }>;
+  stop(): Promise<{ itemsSent: Record<string, number>; commands: Record<string, number>; cpuSeconds: number }>;
 }
 
 async function spawnSimulator(live: LiveSpec): Promise<SimHandle> {
@@ -42,7 +42,9 @@ async function spawnSimulator(live: LiveSpec): Promise<SimHandle> {
     maxKeysPerService: Math.max(500, live.options.length, live.equities.length),
     chartBarIntervalMs: live.chartBarIntervalMs ?? 60_000, orderIntervalMs: live.orderIntervalMs ?? null,
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', 'sim-process.ts'), JSON.stringify(options)], {
+  // BENCH_SIM_NODE_ARGS (e.g. "--cpu-prof") goes to the simulator's node: to see where its CPU goes.
+  const nodeArgs = process.env['BENCH_SIM_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, '..', 'sim-process.ts'), JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -122,6 +124,7 @@ export async function liveJob(spec: JobSpec): Promise<JobOutput> {
       latency: live.outage ? undefined : measured.latency, minutes: measured.minutes, simulatorCpuSeconds: simStats.cpuSeconds,
       extra: {
         peakRssWindowMb: Math.round(peakWindowRss), levelOneOffered: offered, levelOneStored: storedRows,
+        simCommands: Object.entries(simStats.commands).map(([k, n]) => `${k}×${n}`).join(', '),
         lost: offered - storedRows, levelOneJournaled: journal.journaled, linesShort: journal.missing.length,
         linesShortRanges: ranges(journal.missing).slice(0, 5).join(' '), flushFailures: (await flushFailures.get()).values[0]?.value ?? 0, ...seqs, ...(outage ?? {}),
       },

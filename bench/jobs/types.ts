@@ -28,6 +28,8 @@ export interface LiveSpec {
   accountActivity: boolean;
   /** Level-one updates per second offered by the simulator; 0 = as fast as the socket drains. */
   updatesPerSecond: number;
+  /** > 0: the simulator replays this many pre-rendered level-one items (its cheap feed) instead of fresh quotes. */
+  itemRing?: number;
   chartBarIntervalMs?: number;
   orderIntervalMs?: number | null;
   chainUnderlyings?: string[];

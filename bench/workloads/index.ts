@@ -21,6 +21,8 @@ export interface Sizes {
   chainSnapshots: number;
   /** Live windows, seconds. */
   maxSpeedSeconds: number;
+  /** Each step of the offered-rate sweep. */
+  sweepSeconds: number;
   warmupSeconds: number;
   driftMinutes: number;
   outage: { afterSeconds: number; outageSeconds: number; afterRestartSeconds: number };
@@ -29,8 +31,8 @@ export interface Sizes {
 
 export function sizes(quick: boolean, driftMinutes: number | undefined): Sizes {
   return quick
-    ? { levelOneRows: 20_000, scales: [1, 4, 16], chainSnapshots: 3, maxSpeedSeconds: 10, warmupSeconds: 3, driftMinutes: driftMinutes ?? 1, outage: { afterSeconds: 5, outageSeconds: 10, afterRestartSeconds: 15 }, mixedSeconds: 20 }
-    : { levelOneRows: 200_000, scales: [1, 4, 16], chainSnapshots: 12, maxSpeedSeconds: 30, warmupSeconds: 5, driftMinutes: driftMinutes ?? 10, outage: { afterSeconds: 10, outageSeconds: 30, afterRestartSeconds: 30 }, mixedSeconds: 90 };
+    ? { levelOneRows: 20_000, scales: [1, 4, 16], chainSnapshots: 3, maxSpeedSeconds: 10, sweepSeconds: 8, warmupSeconds: 3, driftMinutes: driftMinutes ?? 1, outage: { afterSeconds: 5, outageSeconds: 10, afterRestartSeconds: 15 }, mixedSeconds: 20 }
+    : { levelOneRows: 200_000, scales: [1, 4, 16], chainSnapshots: 12, maxSpeedSeconds: 30, sweepSeconds: 20, warmupSeconds: 5, driftMinutes: driftMinutes ?? 10, outage: { afterSeconds: 10, outageSeconds: 30, afterRestartSeconds: 30 }, mixedSeconds: 90 };
 }
 
 /** Receive times of the level-one recordings are spaced as offered at this rate; also the fixed rate over the socket. */
@@ -38,14 +40,22 @@ export const OFFERED_ROWS_PER_SECOND = 20_000;
 /** Items per frame in the level-one recordings (Schwab batches several keys' changes into one frame). */
 export const ITEMS_PER_FRAME = 50;
 
+/**
+ * Pre-rendered items the simulator replays for (a) and (b): a fresh random-walk quote costs it more CPU than the
+ * recorder spends storing the row, and on 2 cores that CPU would come out of the recorder's share. The ring is
+ * rebuilt after every subscription change, hence a small one for 3000 option keys (12 ADD requests).
+ */
+const EQUITY_RING = 20_000;
+const OPTION_RING = 6000;
+
 /** Workload (a) over the socket: 500 equities and nothing else. */
 export function equitiesLive(recordingsDir: string, updatesPerSecond: number, seconds: number, warmupSeconds: number): LiveSpec {
-  return { recordingsDir, equities: equitySymbols(), options: [], chartEquities: [], accountActivity: false, updatesPerSecond, seconds, warmupSeconds };
+  return { recordingsDir, equities: equitySymbols(), options: [], chartEquities: [], accountActivity: false, updatesPerSecond, itemRing: EQUITY_RING, seconds, warmupSeconds };
 }
 
 /** Workload (b) over the socket: 3000 option contracts (past Schwab's 500 keys: the simulator is told to allow it). */
 export function optionsLive(recordingsDir: string, seconds: number, warmupSeconds: number): LiveSpec {
-  return { recordingsDir, equities: [], options: optionSymbols(), chartEquities: [], accountActivity: false, updatesPerSecond: 0, seconds, warmupSeconds };
+  return { recordingsDir, equities: [], options: optionSymbols(), chartEquities: [], accountActivity: false, updatesPerSecond: 0, itemRing: OPTION_RING, seconds, warmupSeconds };
 }
 
 /**
