@@ -47,10 +47,8 @@ export interface CommitInfo {
 
 export type PipelineMode = 'live' | 'catchup';
 
-/** Memory for the newest lines while catching up (see tail.ts); sizes below are rough, for the bound only. */
+/** Text of the newest lines kept while catching up (see tail.ts). */
 const TAIL_MAX_BYTES = 16 << 20;
-const REST_LINE_SIZE = 64 << 10;
-const EVENT_LINE_SIZE = 256;
 
 export interface PipelineTotals {
   lines: number;
@@ -67,6 +65,8 @@ export class Pipeline implements CaptureSink {
   private committed = { lastSeq: 0, decodeFromSeq: 0, ts: 0 };
   private flushing: Promise<void> | null = null;
   private inflight: Promise<void> | null = null;
+  /** The first failure of a flush started without being awaited (catch-up's overlapped flushes); cleared per pass. */
+  private flushError: unknown = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failures = 0;
@@ -138,24 +138,24 @@ export class Pipeline implements CaptureSink {
     const seq = this.liveWriter().appendWs(text, frame, parsed, receivedAt);
     this.accept(frame === undefined
       ? { seq, ts: receivedAt, type: 'ws-text', text }
-      : { seq, ts: receivedAt, type: 'ws', frame }, text.length);
+      : { seq, ts: receivedAt, type: 'ws', frame });
   }
 
   /** A REST body; the REST client has masked its account numbers already (see capture/redact-rest.ts). */
   rest(response: { method: string; path: string; status: number; body: unknown }, receivedAt: number): void {
     const seq = this.liveWriter().appendRest(response, receivedAt);
-    this.accept({ seq, ts: receivedAt, type: 'rest', ...response }, REST_LINE_SIZE);
+    this.accept({ seq, ts: receivedAt, type: 'rest', ...response });
   }
 
   event(event: string, detail: Record<string, unknown>, at: number): void {
     const seq = this.liveWriter().appendEvent(event, detail, at);
-    this.accept({ seq, ts: at, type: 'event', event, detail }, EVENT_LINE_SIZE);
+    this.accept({ seq, ts: at, type: 'event', event, detail });
   }
 
   /** Live: decode now. Catching up: keep it in the tail for the hand-over (the recording has it anyway). */
-  private accept(line: DataLine, size: number): void {
+  private accept(line: DataLine): void {
     this.journaled(line.seq);
-    if (this.modeValue !== 'live') return this.tail.push(line, size);
+    if (this.modeValue !== 'live') return this.tail.push(line.seq, this.liveWriter().lastLine);
     this.decoder.decode(line);
     this.decoded(line.seq, line.ts);
   }
@@ -227,7 +227,10 @@ export class Pipeline implements CaptureSink {
     const job = (this.inflight ?? Promise.resolve()).then(() => this.commit(batch));
     this.inflight = job;
     // The failure is reported to whoever awaits the job; the chain restarts clean after it (catch-up re-reads).
-    job.catch(() => { if (this.inflight === job) this.inflight = null; });
+    job.catch((error: unknown) => {
+      if (this.inflight === job) this.inflight = null;
+      this.flushError ??= error;
+    });
     return job;
   }
 
@@ -249,11 +252,12 @@ export class Pipeline implements CaptureSink {
   private async catchUp(): Promise<void> {
     const decoder = new LineDecoder(this.skipCommitted(this.buffers));
     this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
+    this.flushError = null;
     let position = this.committed.decodeFromSeq > 0 ? this.committed.decodeFromSeq - 1 : 0;
     for (;;) {
       await this.options.writer?.sync();
       position = await this.readFrom(decoder, position);
-      await this.inflight;
+      await this.flushed();
       if (!this.options.writer || this.handOver(decoder, position)) return;
       await this.flushNow();
     }
@@ -290,11 +294,20 @@ export class Pipeline implements CaptureSink {
       last = line.seq;
       if (this.buffers.rowCount >= this.options.buffers.flushRows) {
         // One flush in flight while the next batch is decoded: Node decodes while PostgreSQL copies.
-        await this.inflight;
+        await this.flushed();
         void this.flushNow();
       }
     }
     return last;
+  }
+
+  /**
+   * Waits for the flush in flight; throws if an overlapped flush failed, so a catch-up stops reading (and backs off
+   * in tick) instead of decoding the rest of the recording into flushes that cannot commit while the database is down.
+   */
+  private async flushed(): Promise<void> {
+    await this.inflight;
+    if (this.flushError !== null) throw this.flushError;
   }
 
   /** A sink that forwards only what comes from lines after the checkpoint (earlier ones only rebuild state). */

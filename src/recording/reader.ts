@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { DataLine, MetaLine } from './format.js';
@@ -72,30 +72,38 @@ async function* readSegment(listed: string, options: ReadOptions): AsyncGenerato
   const source = handle.createReadStream();
   const stream: Readable = file.endsWith('.gz') ? source.pipe(createGunzip()) : source;
   let streamError: Error | null = null;
-  stream.on('error', (error) => { streamError = error; });
-  source.on('error', (error) => { streamError = error; });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  source.on('error', (error) => {
+    streamError = error;
+    stream.destroy(error);
+  });
   let number = 0;
-  let held: string | null = null; // the previous line: the last one is judged differently (it may be torn)
   try {
-    for await (const text of lines) {
-      number += 1;
-      if (held !== null) {
-        const line = parseLine(held, file, number - 1, false, options);
-        if (line) yield line;
+    // Split by hand rather than with readline: its async iterator queues up to 1024 lines ahead of the consumer,
+    // which for 100 KB frames is 100 MB held during a catch-up. Here one chunk is read only when its lines are used.
+    const text = new StringDecoder('utf8');
+    let partial = '';
+    for await (const chunk of stream) {
+      const lines = (partial + text.write(chunk as Buffer)).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        number += 1;
+        const parsed = parseLine(line.endsWith('\r') ? line.slice(0, -1) : line, file, number, false, options);
+        if (parsed) yield parsed;
       }
-      held = text;
+    }
+    partial += text.end();
+    // A last line without its newline: the writer stopped mid-line (a crash), or is writing it right now.
+    if (partial !== '') {
+      number += 1;
+      const parsed = parseLine(partial, file, number, true, options);
+      if (parsed) yield parsed;
     }
   } catch (error) {
     streamError ??= error as Error;
   } finally {
     // A consumer that stops early (break) must not leave the file open.
-    lines.close();
+    stream.destroy();
     source.destroy();
-  }
-  if (held !== null) {
-    const line = parseLine(held, file, number, true, options);
-    if (line) yield line;
   }
   if (streamError) {
     options.onDamage?.({ file, line: number, reason: `segment unreadable after line ${number}: ${(streamError as Error).message}` });

@@ -47,6 +47,7 @@ export class RecordingWriter {
   private syncing: Promise<number> = Promise.resolve(0);
   private compressions: Promise<void>[] = [];
   private seq = 0;
+  private lastLineText = '';
   private durableSeq = 0;
   private bytesTotal = 0;
   private unlock: () => Promise<void> = async () => undefined;
@@ -76,6 +77,11 @@ export class RecordingWriter {
   /** The last sequence number known to be on disk. */
   get syncedSeq(): number {
     return this.durableSeq;
+  }
+
+  /** The text of the line appended last (what a reader will parse for it). */
+  get lastLine(): string {
+    return this.lastLineText;
   }
 
   get bytesWritten(): number {
@@ -120,6 +126,7 @@ export class RecordingWriter {
   }
 
   private push(line: string): number {
+    this.lastLineText = line;
     this.seq += 1;
     this.pending.push(line);
     this.pendingBytes += line.length + 1;
