@@ -44,8 +44,26 @@ const ROUTES: ReadonlyMap<string, ServiceRoute> = new Map([
   ['ACCT_ACTIVITY', { table: 'account_activity', decode: (item, receivedAt) => decodeAccountActivity(item, receivedAt) }],
 ]);
 
+/** The level-one merge state, as JSON: per service, the last merged row of every key. */
+export type LevelOneSnapshot = Partial<Record<LevelOneService, Array<[string, Row]>>>;
+
 export class StreamDecoder {
   private readonly states: LevelOneStates = new Map();
+
+  /** The merge state now. Rows are shared, not copied: a merged row is never changed once made. */
+  levelOneState(): LevelOneSnapshot {
+    const snapshot: LevelOneSnapshot = {};
+    for (const [service, state] of this.states) snapshot[service] = [...state];
+    return snapshot;
+  }
+
+  /** Replaces the merge state with one taken by levelOneState (possibly read back from JSON). */
+  restoreLevelOne(snapshot: LevelOneSnapshot): void {
+    this.states.clear();
+    for (const [service, entries] of Object.entries(snapshot)) {
+      if (ROUTES.has(service) && Array.isArray(entries)) this.states.set(service as LevelOneService, new Map(entries));
+    }
+  }
 
   /**
    * Forgets every level-one key. Call on reconnect: after re-SUBS Schwab sends a fresh snapshot per key, and a

@@ -35,12 +35,12 @@ export function convertValue(kind: FieldKind, raw: unknown, type: ColumnType): C
 function toDouble(raw: unknown): Converted {
   // -999 is Schwab's "not computed" for greeks and other doubles; strings ("NaN") mean the same.
   if (typeof raw !== 'number' || !Number.isFinite(raw) || raw === -999) return SENTINEL;
-  return raw;
+  return raw === 0 ? 0 : raw; // -0 → 0: it means nothing here, and JSON (the decoder state checkpoint) drops the sign
 }
 
 function toInteger(raw: unknown, type: ColumnType): Converted {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return SENTINEL;
-  const value = Math.round(raw); // Schwab sends some counts as doubles (26.0)
+  const value = Math.round(raw) + 0; // Schwab sends some counts as doubles (26.0); + 0 turns -0 into 0
   const fits = type === 'int4' ? Math.abs(value) <= INT4_MAX : Number.isSafeInteger(value);
   return fits ? value : SENTINEL;
 }

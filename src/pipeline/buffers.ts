@@ -4,7 +4,7 @@ import { columnIndex, TABLES, type Row, type TableName } from '../decode/tables.
 import type { Snapshot } from '../decode/rest/types.js';
 import { decodeUnknown } from '../metrics/registry.js';
 import type { SnapshotRecord } from '../store/snapshots/types.js';
-import type { EventRecord, LineSink, RejectRecord } from './line-decoder.js';
+import type { DecoderState, EventRecord, LineSink, RejectRecord } from './line-decoder.js';
 
 export interface TableRows {
   rows: Row[];
@@ -25,6 +25,8 @@ export interface Batch {
   /** Receive time and row count of every line that added rows, in order: receive→commit latency per line. */
   lineTs: number[];
   lineRows: number[];
+  /** The decoder's state as of lastSeq, when this batch's commit saves one with the checkpoint (about once a minute). */
+  decoderState?: DecoderState;
 }
 
 export interface BufferLimits {

@@ -9,7 +9,8 @@ import type { Batch, TableRows } from './buffers.js';
 import { copyRows, writeWithBisect } from '../store/copy.js';
 import { supportsBinary } from '../store/copy-binary.js';
 import { quoteIdent } from '../store/copy-text.js';
-import type { RejectRecord } from './line-decoder.js';
+import type { DecoderState, RejectRecord } from './line-decoder.js';
+import type { LevelOneSnapshot } from '../decode/stream-decoder.js';
 import { SNAPSHOT_WRITERS, writeSnapshots } from '../store/snapshots/registry.js';
 
 export interface FlushResult {
@@ -162,18 +163,32 @@ async function insertEvents(client: pg.ClientBase, batch: Batch, recordingId: st
 }
 
 async function saveCheckpoint(client: pg.ClientBase, recordingId: string, batch: Batch): Promise<void> {
+  const state = batch.decoderState;
   await client.query(
-    `INSERT INTO recording_checkpoints (recording_id, last_seq, last_received_at, decode_from_seq)
-     VALUES ($1, $2, to_timestamp($3 / 1000.0), $4)
+    `INSERT INTO recording_checkpoints (recording_id, last_seq, last_received_at, decode_from_seq, decoder_state, decoder_state_seq)
+     VALUES ($1, $2, to_timestamp($3 / 1000.0), $4, $5, $6)
      ON CONFLICT (recording_id) DO UPDATE
        SET last_seq = EXCLUDED.last_seq, last_received_at = EXCLUDED.last_received_at,
-           decode_from_seq = EXCLUDED.decode_from_seq, updated_at = now()
+           decode_from_seq = EXCLUDED.decode_from_seq, updated_at = now(),
+           decoder_state = coalesce(EXCLUDED.decoder_state, recording_checkpoints.decoder_state),
+           decoder_state_seq = coalesce(EXCLUDED.decoder_state_seq, recording_checkpoints.decoder_state_seq)
        WHERE recording_checkpoints.last_seq < EXCLUDED.last_seq`,
-    [recordingId, batch.lastSeq, batch.lastTs || null, batch.decodeFromSeq]);
+    [recordingId, batch.lastSeq, batch.lastTs || null, batch.decodeFromSeq, state ? JSON.stringify(state.levelOne) : null, state?.seq ?? null]);
 }
 
 /** The committed position of a recording: where a restart or a second replay continues from. */
-export async function readCheckpoint(pool: pg.Pool, recordingId: string): Promise<{ lastSeq: number; decodeFromSeq: number }> {
-  const { rows } = await pool.query('SELECT last_seq, decode_from_seq FROM recording_checkpoints WHERE recording_id = $1', [recordingId]);
-  return rows[0] ? { lastSeq: Number(rows[0].last_seq), decodeFromSeq: Number(rows[0].decode_from_seq) } : { lastSeq: 0, decodeFromSeq: 0 };
+export interface Checkpoint {
+  lastSeq: number;
+  decodeFromSeq: number;
+  /** The decoder's state as of a committed seq, if one was saved. */
+  decoderState: DecoderState | null;
+}
+
+export async function readCheckpoint(pool: pg.Pool, recordingId: string): Promise<Checkpoint> {
+  const { rows } = await pool.query(
+    'SELECT last_seq, decode_from_seq, decoder_state, decoder_state_seq FROM recording_checkpoints WHERE recording_id = $1', [recordingId]);
+  const row = rows[0];
+  if (!row) return { lastSeq: 0, decodeFromSeq: 0, decoderState: null };
+  const decoderState = row.decoder_state_seq === null ? null : { seq: Number(row.decoder_state_seq), levelOne: row.decoder_state as LevelOneSnapshot };
+  return { lastSeq: Number(row.last_seq), decodeFromSeq: Number(row.decode_from_seq), decoderState };
 }

@@ -1,6 +1,6 @@
 // One recording line → what it adds to the database: table rows, quarantined items, session events. The same code
 // runs for a live frame (just journaled) and for a replayed line, which is what makes replay equal live.
-import { StreamDecoder } from '../decode/stream-decoder.js';
+import { StreamDecoder, type LevelOneSnapshot } from '../decode/stream-decoder.js';
 import type { Row, TableName } from '../decode/tables.js';
 import { decodeRestBody } from '../decode/rest/router.js';
 import type { Snapshot } from '../decode/rest/types.js';
@@ -38,14 +38,32 @@ const STORED_EVENTS = new Set([
 /** Events after which the level-one merge state must be forgotten: a new connection sends new snapshots. */
 const RESET_EVENTS = new Set(['disconnected', 'recording_started']);
 
+/** The decoder's state as of a line: restoring it and decoding the lines after `seq` equals decoding from a reset. */
+export interface DecoderState {
+  seq: number;
+  levelOne: LevelOneSnapshot;
+}
+
 export class LineDecoder {
   private readonly stream = new StreamDecoder();
   /** The seq of the last event that reset the decoder: decoding from here rebuilds the same state. */
   lastResetSeq = 0;
+  /** The seq of the last line decoded (or of the restored state). */
+  lastSeq = 0;
 
   constructor(private readonly sink: LineSink) {}
 
+  state(): DecoderState {
+    return { seq: this.lastSeq, levelOne: this.stream.levelOneState() };
+  }
+
+  restore(state: DecoderState): void {
+    this.stream.restoreLevelOne(state.levelOne);
+    this.lastSeq = state.seq;
+  }
+
   decode(line: DataLine): void {
+    this.lastSeq = line.seq;
     switch (line.type) {
       case 'ws': return this.frame(line.frame, line.ts, line.seq);
       case 'ws-text': return this.sink.reject({ table: 'stream_frame', reason: 'frame is not valid JSON', raw: line.text, seq: line.seq });

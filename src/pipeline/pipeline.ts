@@ -16,7 +16,7 @@ import type { DataLine } from '../recording/format.js';
 import { readRecording, type Damage } from '../recording/reader.js';
 import type { RecordingWriter } from '../recording/writer.js';
 import { Buffers, type Batch, type BufferLimits } from './buffers.js';
-import { Flusher, readCheckpoint, type FlushResult } from './flusher.js';
+import { Flusher, readCheckpoint, type Checkpoint, type FlushResult } from './flusher.js';
 import { LineDecoder, type LineSink } from './line-decoder.js';
 import { Tail } from './tail.js';
 
@@ -34,6 +34,8 @@ export interface PipelineOptions {
   /** Replay pacing: called before each line is decoded (e.g. to replay at recorded speed). */
   pace?: (line: DataLine) => Promise<void>;
   onDamage?: (damage: Damage) => void;
+  /** How often a commit also saves the decoder's state (default a minute): a catch-up decodes from the newest one. */
+  decoderStateEveryMs?: number;
   /** After every commit: the receive time and row count of each line it committed (the benchmark's latency). */
   onCommit?: (commit: CommitInfo) => void;
   now?: () => number;
@@ -62,7 +64,8 @@ export class Pipeline implements CaptureSink {
   private readonly tail = new Tail(TAIL_MAX_BYTES);
   private decoder: LineDecoder;
   private modeValue: PipelineMode = 'catchup';
-  private committed = { lastSeq: 0, decodeFromSeq: 0, ts: 0 };
+  private committed: Checkpoint & { ts: number } = { lastSeq: 0, decodeFromSeq: 0, decoderState: null, ts: 0 };
+  private stateSavedAt = Number.NEGATIVE_INFINITY;
   private flushing: Promise<void> | null = null;
   private inflight: Promise<void> | null = null;
   /** The first failure of a flush started without being awaited (catch-up's overlapped flushes); cleared per pass. */
@@ -224,6 +227,7 @@ export class Pipeline implements CaptureSink {
    */
   private flushNow(): Promise<void> {
     const batch = this.buffers.take();
+    this.attachDecoderState(batch);
     const job = (this.inflight ?? Promise.resolve()).then(() => this.commit(batch));
     this.inflight = job;
     // The failure is reported to whoever awaits the job; the chain restarts clean after it (catch-up re-reads).
@@ -238,7 +242,9 @@ export class Pipeline implements CaptureSink {
     if (batch.lastSeq <= this.committed.lastSeq && batch.rowCount === 0 && batch.events.length === 0) return;
     await this.options.writer?.sync();
     const result = await this.flusher.flush(batch);
-    this.committed = { lastSeq: batch.lastSeq, decodeFromSeq: batch.decodeFromSeq, ts: batch.lastTs };
+    this.committed = {
+      lastSeq: batch.lastSeq, decodeFromSeq: batch.decodeFromSeq, decoderState: batch.decoderState ?? this.committed.decoderState, ts: batch.lastTs,
+    };
     this.count(result);
     this.options.onCommit?.({ committedAt: this.now(), lineTs: batch.lineTs, lineRows: batch.lineRows });
     committedSeq.set(batch.lastSeq);
@@ -251,9 +257,10 @@ export class Pipeline implements CaptureSink {
    */
   private async catchUp(): Promise<void> {
     const decoder = new LineDecoder(this.skipCommitted(this.buffers));
+    this.decoder = decoder; // unused for live frames until the hand-over; flushNow takes its state
     this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
     this.flushError = null;
-    let position = this.committed.decodeFromSeq > 0 ? this.committed.decodeFromSeq - 1 : 0;
+    let position = this.startingPoint(decoder);
     for (;;) {
       await this.options.writer?.sync();
       position = await this.readFrom(decoder, position);
@@ -261,6 +268,30 @@ export class Pipeline implements CaptureSink {
       if (!this.options.writer || this.handOver(decoder, position)) return;
       await this.flushNow();
     }
+  }
+
+  /**
+   * Where catch-up starts reading, with `decoder` set up for it: the saved decoder state when it is newer than the
+   * last reset (decode from the line after it), else empty from the reset — both rebuild the state of the checkpoint.
+   */
+  private startingPoint(decoder: LineDecoder): number {
+    const { decodeFromSeq, decoderState } = this.committed;
+    decoder.lastResetSeq = decodeFromSeq;
+    if (decoderState !== null && decoderState.seq >= decodeFromSeq) {
+      decoder.restore(decoderState);
+      return decoderState.seq;
+    }
+    return decodeFromSeq > 0 ? decodeFromSeq - 1 : 0;
+  }
+
+  /** About once a minute a batch carries the decoder's state as of its last seq, saved with its checkpoint. */
+  private attachDecoderState(batch: Batch): void {
+    const now = this.now();
+    if (now - this.stateSavedAt < (this.options.decoderStateEveryMs ?? 60_000)) return;
+    // Only a state exactly at the batch's end is the checkpoint's (lines decoded but not yet batched would not be).
+    if (this.decoder.lastSeq !== batch.lastSeq || batch.lastSeq <= this.committed.lastSeq) return;
+    batch.decoderState = this.decoder.state();
+    this.stateSavedAt = now;
   }
 
   /**

@@ -7,6 +7,11 @@ describe('convertValue', () => {
     expect(convertValue('double', -0.01339331, 'float8')).toBe(-0.01339331);
   });
 
+  it('stores -0 as 0 (the decoder state checkpoint is JSON, which drops the sign)', () => {
+    expect(Object.is(convertValue('double', -0, 'float8'), 0)).toBe(true);
+    expect(Object.is(convertValue('int', -0.2, 'int4'), 0)).toBe(true);
+  });
+
   it('turns Schwab\'s -999 on a double into a sentinel', () => {
     expect(convertValue('double', -999, 'float8')).toBe(SENTINEL);
     expect(convertValue('double', JSON.parse('-999.0'), 'float8')).toBe(SENTINEL);
