@@ -40,10 +40,17 @@ describe('schwab-recorder replay', () => {
   });
 
   it('paces the replay at --speed: lines 0.5 s apart at speed 0.1 take at least 5 s', async () => {
-    const started = Date.now();
-    const paced = await runCli(['replay', file, '--speed', '0.1', '--database-url', db.url], { SCHWAB_RECORDER_LOG_LEVEL: 'warn' });
-    expect(paced.code).toBe(0);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(5000);
+    // A database that has not seen the recording: a committed one is not read again, so there is nothing to pace.
+    const fresh = await createTestDatabase({ migrated: false });
+    try {
+      const started = Date.now();
+      const paced = await runCli(['replay', file, '--speed', '0.1', '--database-url', fresh.url], { SCHWAB_RECORDER_LOG_LEVEL: 'warn' });
+      expect(paced.code).toBe(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5000);
+      expect(paced.stdout).toMatch(/^equity_quotes\s+4$/m);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('rejects a bad speed as a usage error', async () => {
