@@ -94,6 +94,11 @@ export class Buffers implements LineSink {
     this.batch.decodeFromSeq = decodeFromSeq;
   }
 
+  /** Every line up to this seq is decoded into the buffers (or committed). */
+  get lastSeq(): number {
+    return this.batch.lastSeq;
+  }
+
   get rowCount(): number {
     return this.batch.rowCount + this.batch.rejects.length + this.batch.events.length;
   }

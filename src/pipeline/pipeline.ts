@@ -70,6 +70,8 @@ export class Pipeline implements CaptureSink {
   private inflight: Promise<void> | null = null;
   /** The first failure of a flush started without being awaited (catch-up's overlapped flushes); cleared per pass. */
   private flushError: unknown = null;
+  /** Set when live decoding paused on full buffers: catch-up continues with this decoder after this seq. */
+  private resumeAt: { decoder: LineDecoder; position: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failures = 0;
@@ -176,12 +178,26 @@ export class Pipeline implements CaptureSink {
   private decoded(seq: number, ts: number): void {
     this.buffers.decoded(seq, ts, this.decoder.lastResetSeq);
     if (this.buffers.rowCount >= this.options.buffers.flushRows && !this.flushing) this.schedule(0);
-    if (this.buffers.full()) this.shed('buffers full: the database is not keeping up');
+    if (this.buffers.full()) this.pauseLive();
   }
 
-  /** Drops what memory holds; the recording has it all, and catch-up will re-read it. */
+  /**
+   * The database is not keeping up: stop decoding frames as they arrive (they go to the recording and the tail) and
+   * catch up from the recording right after the last decoded line, keeping what is buffered and the decoder's state —
+   * nothing decoded is thrown away, memory stops growing, and a transient stall costs no re-reading.
+   */
+  private pauseLive(): void {
+    this.options.logger.warn({ bufferedRows: this.buffers.rowCount, committedSeq: this.committed.lastSeq },
+      'buffers full: the database is not keeping up; reading the recording until it does');
+    this.resumeAt = { decoder: this.decoder, position: this.buffers.lastSeq };
+    this.setMode('catchup');
+    this.schedule(0);
+  }
+
+  /** Drops what memory holds (a flush failed); the recording has it all, and catch-up re-reads it from the checkpoint. */
   private shed(reason: string): void {
     this.options.logger.warn({ reason, committedSeq: this.committed.lastSeq }, 'shedding buffers; catching up from the recording');
+    this.resumeAt = null;
     this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
     this.setMode('catchup');
   }
@@ -216,6 +232,7 @@ export class Pipeline implements CaptureSink {
       this.failures += 1;
       flushFailures.inc();
       this.options.logger.warn({ err: error, attempt: this.failures }, 'flush failed; will catch up from the recording when the database is back');
+      this.resumeAt = null; // what was buffered is lost with the failed batch: start again from the checkpoint
       if (this.modeValue === 'live') this.shed('flush failed');
     }
   }
@@ -252,15 +269,16 @@ export class Pipeline implements CaptureSink {
   }
 
   /**
-   * Re-reads the recording from where decoding must restart to rebuild the state of the checkpoint, drops what is
-   * already committed, commits the rest, and — when live — hands over to live decoding at the exact last seq read.
+   * Re-reads the recording — after the last decoded line when live decoding paused, else from where decoding must
+   * restart to rebuild the state of the checkpoint, dropping what is already committed — commits as it goes, and,
+   * when live, hands over to live decoding at the exact last seq read.
    */
   private async catchUp(): Promise<void> {
-    const decoder = new LineDecoder(this.skipCommitted(this.buffers));
-    this.decoder = decoder; // unused for live frames until the hand-over; flushNow takes its state
-    this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
     this.flushError = null;
-    let position = this.startingPoint(decoder);
+    const start = this.resumeAt ?? this.fromCheckpoint();
+    this.resumeAt = null;
+    const { decoder } = start;
+    let { position } = start;
     for (;;) {
       await this.options.writer?.sync();
       position = await this.readFrom(decoder, position);
@@ -274,14 +292,17 @@ export class Pipeline implements CaptureSink {
    * Where catch-up starts reading, with `decoder` set up for it: the saved decoder state when it is newer than the
    * last reset (decode from the line after it), else empty from the reset — both rebuild the state of the checkpoint.
    */
-  private startingPoint(decoder: LineDecoder): number {
+  private fromCheckpoint(): { decoder: LineDecoder; position: number } {
+    const decoder = new LineDecoder(this.skipCommitted(this.buffers));
+    this.decoder = decoder; // unused for live frames until the hand-over; flushNow takes its state
+    this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
     const { decodeFromSeq, decoderState } = this.committed;
     decoder.lastResetSeq = decodeFromSeq;
     if (decoderState !== null && decoderState.seq >= decodeFromSeq) {
       decoder.restore(decoderState);
-      return decoderState.seq;
+      return { decoder, position: decoderState.seq };
     }
-    return decodeFromSeq > 0 ? decodeFromSeq - 1 : 0;
+    return { decoder, position: decodeFromSeq > 0 ? decodeFromSeq - 1 : 0 };
   }
 
   /** About once a minute a batch carries the decoder's state as of its last seq, saved with its checkpoint. */

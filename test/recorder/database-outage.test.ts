@@ -9,6 +9,7 @@ import { startEmbedded, stopEmbedded, type EmbeddedOptions } from '../../src/db/
 import { createLogger } from '../../src/log/logger.js';
 import { startRecorder } from '../../src/recorder/recorder.js';
 import { contents, replayInto } from '../support/contents.js';
+import { bufferLogger } from '../support/capture.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { freePort } from '../support/server.js';
 
@@ -80,4 +81,58 @@ describe('PostgreSQL down for 30 s under a steady stream', () => {
     for (const table of Object.keys(replayed)) expect(live[table], table).toEqual(replayed[table]);
     expect(live.equity_quotes?.length).toBeGreaterThan(5000);
   }, 150_000);
+});
+
+describe('a database that stalls under a steady stream', () => {
+  let db: TestDatabase;
+  let reference: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    [db, reference] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    dir = await mkdtemp(path.join(tmpdir(), 'stall-test-'));
+  });
+  afterAll(async () => {
+    await Promise.all([db?.drop(), reference?.drop()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('pauses live decoding when the buffers fill, keeps what they hold, and commits everything once it moves', async () => {
+    const maxRows = 3000;
+    const configFile = path.join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify({
+      pipeline: { flushIntervalMs: 50, flushRows: 1000, maxBufferedRows: maxRows, retryInitialDelayMs: 100, retryMaxDelayMs: 1000 },
+      simulator: { updatesPerSecond: 3000, heartbeatIntervalMs: 500 },
+      http: { port: 0, host: '127.0.0.1' },
+      snapshots: { chains: { underlyings: [] } },
+    }));
+    const config = loadConfig({ configFile, env: { DATABASE_URL: db.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+    const { logger, text } = bufferLogger('warn');
+    const pool = createPool(db.url, config, logger);
+    const recorder = await startRecorder(config, pool, logger);
+    let maxBuffered = 0;
+    const sampler = setInterval(() => { maxBuffered = Math.max(maxBuffered, recorder.pipeline.bufferedRows); }, 5);
+    const locker = await db.pool.connect();
+    try {
+      await until(() => recorder.pipeline.mode === 'live' && recorder.pipeline.committedSeq > 50, 20_000, 'live recording');
+      // Every COPY into equity_quotes waits behind this lock: a database that does not keep up, without failing.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE equity_quotes IN ACCESS EXCLUSIVE MODE');
+      await until(() => recorder.pipeline.mode === 'catchup', 15_000, 'the buffers to fill');
+      await sleep(2000);
+      await locker.query('ROLLBACK');
+      await until(() => recorder.pipeline.mode === 'live', 30_000, 'the pipeline to catch up');
+    } finally {
+      locker.release();
+      clearInterval(sampler);
+      await recorder.stop();
+    }
+    expect(text()).toContain('buffers full: the database is not keeping up');
+    expect(text()).not.toContain('shedding buffers'); // nothing decoded was thrown away
+    expect(maxBuffered).toBeLessThanOrEqual(maxRows + 500); // the bound, plus the rows of the frame that crossed it
+    await replayInto(reference.pool, recorder.writer.folder);
+    const [live, replayed] = [await contents(pool), await contents(reference.pool)];
+    await pool.end();
+    for (const table of Object.keys(replayed)) expect(live[table], table).toEqual(replayed[table]);
+    expect(live.equity_quotes?.length).toBeGreaterThan(maxRows);
+  }, 90_000);
 });
