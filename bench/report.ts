@@ -10,6 +10,8 @@ export interface Measurement {
   name: string;
   result: JobResult & { pgCpuSeconds: number; dbRejected: number };
   ceiling?: boolean;
+  /** rows/s of every run, lowest first, when the job ran more than once (the figures are the median run's). */
+  runs?: number[];
   /** The job's error, when it failed (its figures are empty). */
   failed?: string;
   /** PASS/MISS against the issue's target, filled by run.ts. */
@@ -38,7 +40,8 @@ export function workloadTable(all: readonly Measurement[], workload: WorkloadId)
     const latency = r.latency ? `${int(r.latency.p50)} / ${int(r.latency.p99)} / ${int(r.latency.max)}` : '–';
     const other = r.simulatorCpuSeconds !== undefined ? `sim ${fmt(r.simulatorCpuSeconds, 2)}` : r.childCpuSeconds > 0 ? `psql ${fmt(r.childCpuSeconds, 2)}` : '–';
     const target = m.target ? `${m.target.text}: **${m.target.pass ? 'PASS' : 'MISS'}**` : '';
-    return `| ${m.name} | ${int(r.rows)} | ${int(rowsPerSecond(m))} | ${ratio} | ${r.lines ? int(r.lines / r.seconds) : '–'} | ${latency} | ${fmt(r.cpuSeconds, 2)} | ${other} | ${fmt(r.pgCpuSeconds, 2)} | ${int(r.peakRssMb)} | ${r.rejected ?? 0}${r.dbRejected > 0 ? ` (+${r.dbRejected} in db)` : ''} | ${target} |`;
+    const spread = m.runs ? ` (${m.runs.length} runs: ${int(m.runs[0])}–${int(m.runs.at(-1))})` : '';
+    return `| ${m.name} | ${int(r.rows)} | ${int(rowsPerSecond(m))}${spread} | ${ratio} | ${r.lines ? int(r.lines / r.seconds) : '–'} | ${latency} | ${fmt(r.cpuSeconds, 2)} | ${other} | ${fmt(r.pgCpuSeconds, 2)} | ${int(r.peakRssMb)} | ${r.rejected ?? 0}${r.dbRejected > 0 ? ` (+${r.dbRejected} in db)` : ''} | ${target} |`;
   });
   return [`### ${WORKLOADS[workload].title}`, '', HEADER, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |', ...lines].join('\n');
 }

@@ -24,6 +24,7 @@ import { writeRecording } from './workloads/recording.js';
 const RSS_LIMIT_MB = 300;
 const SWEEP_RATES = [5000, 10_000, 40_000];
 const OPTIONS_WARMUP_SECONDS = 25;
+const REPEATS = 3;
 /** After a job: its backends have exited and the postmaster has reaped them (their CPU is in its cutime). */
 const SETTLE_MS = 500;
 
@@ -168,8 +169,36 @@ async function levelOneRecording(ctx: Context, service: LevelOneService, rows: n
   return folder;
 }
 
+type Partial = Omit<JobSpec, 'url' | 'tables'> & { tables?: string[] };
+
+/**
+ * Short jobs (a few seconds: replays of the 1× recordings, flush paths, the ceilings and COPY baselines) run
+ * REPEATS times, each in a fresh process on a fresh database, and the median by rows/s is reported with the spread:
+ * one run of a few seconds on a shared 2-core machine swings by ±30%. Live jobs, INSERT and the 4×/16× replays run once.
+ */
+async function measure(ctx: Context, workload: WorkloadId, name: string, partial: Partial, ceiling = false): Promise<Measurement> {
+  const repeats = partial.kind === 'live' || partial.kind === 'insert' || name.includes('× volume') ? 1 : REPEATS;
+  const runs: Measurement[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const m = await measureOnce(ctx, workload, name, partial, ceiling);
+    if (m.failed !== undefined) return keep(ctx, m);
+    runs.push(m);
+  }
+  const sorted = [...runs].sort((a, b) => rowsPerSecond(a) - rowsPerSecond(b));
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  if (runs.length > 1) median.runs = sorted.map(rowsPerSecond);
+  const m = keep(ctx, median);
+  if (isRecorder(m)) target(m, `peak RSS ≤ ${RSS_LIMIT_MB} MB`, Math.max(...runs.map((r) => r.result.peakRssMb)) <= RSS_LIMIT_MB);
+  return m;
+}
+
+function keep(ctx: Context, m: Measurement): Measurement {
+  ctx.results.push(m);
+  return m;
+}
+
 /** Runs one job in a fresh child process on a fresh database; PostgreSQL's CPU is read around it. */
-async function measure(ctx: Context, workload: WorkloadId, name: string, partial: Omit<JobSpec, 'url' | 'tables'> & { tables?: string[] }, ceiling = false): Promise<Measurement> {
+async function measureOnce(ctx: Context, workload: WorkloadId, name: string, partial: Partial, ceiling: boolean): Promise<Measurement> {
   const tables = partial.tables ?? WORKLOADS[workload].tables;
   const url = await ctx.bench.fresh(`bench_job_${++ctx.jobs}`);
   const spec: JobSpec = { ...partial, url, tables };
@@ -182,20 +211,16 @@ async function measure(ctx: Context, workload: WorkloadId, name: string, partial
   } catch (error) {
     // One broken job does not lose the others' figures; the run still exits non-zero.
     log(`    FAILED: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    const failed: Measurement = { workload, name, ceiling, failed: String(error instanceof Error ? error.message.split('\n')[0] : error), result: emptyResult() };
-    ctx.results.push(failed);
-    return failed;
+    return { workload, name, ceiling, failed: String(error instanceof Error ? error.message.split('\n')[0] : error), result: emptyResult() };
   }
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   // A job that restarted the server has a new postmaster: its CPU across the restart cannot be read this way.
   const pgCpuSeconds = (await ctx.bench.postmasterPid()) === pid ? (await postgresCpuSeconds(pid)) - pgBefore : NaN;
   const counted = await countRows(url, []);
   const m: Measurement = { workload, name, result: { ...result, pgCpuSeconds, dbRejected: counted.rejected }, ceiling };
-  ctx.results.push(m);
   log(`    ${Math.round(result.rows)} rows in ${result.seconds.toFixed(2)} s = ${Math.round(rowsPerSecond(m))} rows/s` +
     `${result.latency ? `, p50/p99/max ${Math.round(result.latency.p50)}/${Math.round(result.latency.p99)}/${Math.round(result.latency.max)} ms` : ''}` +
     `, CPU ${result.cpuSeconds.toFixed(2)} s, PG CPU ${pgCpuSeconds.toFixed(2)} s, peak RSS ${Math.round(result.peakRssMb)} MB, rejected ${result.rejected ?? 0}`);
-  if (!ceiling && isRecorder(m)) target(m, `peak RSS ≤ ${RSS_LIMIT_MB} MB`, result.peakRssMb <= RSS_LIMIT_MB);
   return m;
 }
 
@@ -292,8 +317,9 @@ const METHOD = `How it is measured: every job runs in its own fresh process (\`b
 migrated database (daily-partitioned, indexed tables). rows/s = rows committed into the workload's tables ÷ wall seconds
 of the measured work; lines/s = recording lines (frames, REST bodies, events) per second; CPU s (job) = the job
 process's user+system CPU during the work; psql / sim = CPU of psql, or of the simulator in its own process;
-PostgreSQL CPU = postmaster + live backends + reaped backends (postmaster cutime/cstime), before/after; peak RSS =
-ru_maxrss of the job process. Latency = receive→commit per row (row-weighted, exact) from the pipeline's onCommit
+PostgreSQL CPU = postmaster + live backends + reaped backends (postmaster cutime/cstime), before/after the whole job
+(for a live job that includes its warm-up and the final flush of any backlog); peak RSS = ru_maxrss of the job process.
+Jobs of a few seconds run ${REPEATS} times (fresh process, fresh database each): the median run is shown, with the range. Latency = receive→commit per row (row-weighted, exact) from the pipeline's onCommit
 hook, for rows received in the measured window. Baselines read, decode and encode before their clock starts; each
 10k-row batch is its own transaction, as each recorder flush is. Level-one recordings: frames of ${ITEMS_PER_FRAME} items,
 receive times spaced as ${OFFERED_ROWS_PER_SECOND} rows/s, built with the simulator's record builders. Ceiling of (c) and of
