@@ -126,7 +126,7 @@ async function workloadC(ctx: Context): Promise<void> {
   const written = await writeRecording(folder, chainCaptures(ctx.sizes.chainSnapshots, Date.now()));
   log(`recording (c): ${written.lines} lines, ${(written.bytes / 2 ** 20).toFixed(0)} MB`);
   const replay = await measure(ctx, 'c', 'recorder replay, max speed', { kind: 'replay', recording: folder });
-  await measure(ctx, 'c', 'flush path, pre-decoded rows', { kind: 'flush-path', recording: folder });
+  await measure(ctx, 'c', 'recorder flush path, pre-decoded rows', { kind: 'flush-path', recording: folder });
   const decoded = await decodeRecording(folder);
   const copyFiles = prefixed(await writeChainFiles(decoded, ctx.bench.dir, 'c'));
   const ceiling = await measure(ctx, 'c', 'ceiling: psql \\copy into stages + INSERT … ON CONFLICT', { kind: 'chain-ceiling', copyFiles }, true);
@@ -141,7 +141,7 @@ async function workloadD(ctx: Context): Promise<void> {
   // The recording that run journaled is workload (d)'s replay: the same frames and bodies, at max speed.
   const folder = path.join(dir, (await readdir(dir))[0]!);
   await measure(ctx, 'd', 'recorder replay of that recording, max speed', { kind: 'replay', recording: folder });
-  await measure(ctx, 'd', 'flush path, pre-decoded rows', { kind: 'flush-path', recording: folder });
+  await measure(ctx, 'd', 'recorder flush path, pre-decoded rows', { kind: 'flush-path', recording: folder });
   const decoded = await decodeRecording(folder);
   const copyFiles = { ...(await writeTableFiles(decoded, ctx.bench.dir, 'd')), ...prefixed(await writeChainFiles(decoded, ctx.bench.dir, 'd')) };
   await measure(ctx, 'd', 'ceiling: psql \\copy (+ chain stages and upserts)', { kind: 'psql-copy', copyFiles }, true);
@@ -188,7 +188,8 @@ async function measure(ctx: Context, workload: WorkloadId, name: string, partial
   const median = sorted[Math.floor(sorted.length / 2)]!;
   if (runs.length > 1) median.runs = sorted.map(rowsPerSecond);
   const m = keep(ctx, median);
-  if (isRecorder(m)) target(m, `peak RSS ≤ ${RSS_LIMIT_MB} MB`, Math.max(...runs.map((r) => r.result.peakRssMb)) <= RSS_LIMIT_MB);
+  // The flush path holds every pre-decoded batch in memory by design: its RSS is the bench's, not the recorder's.
+  if (isRecorder(m) && partial.kind !== 'flush-path') target(m, `peak RSS ≤ ${RSS_LIMIT_MB} MB`, Math.max(...runs.map((r) => r.result.peakRssMb)) <= RSS_LIMIT_MB);
   return m;
 }
 
