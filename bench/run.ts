@@ -229,9 +229,13 @@ function isRecorder(m: Measurement): boolean {
   return m.name.startsWith('recorder');
 }
 
+/** The recorder's jobs run with the V8 heap cap README "Memory" tells users to set (the container image sets it). */
+const RECORDER_NODE_FLAGS = ['--max-old-space-size=256'];
+
 function runChild(spec: JobSpec): Promise<JobResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'child.ts'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const flags = spec.kind === 'replay' || spec.kind === 'live' ? RECORDER_NODE_FLAGS : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(import.meta.dirname, 'child.ts'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
     child.on('error', reject);
@@ -314,7 +318,8 @@ function outageText(m: Measurement): string {
     `at stop committed seq ${e['committedSeqAtStop']} of ${e['recordedSeqAtStop']} recorded.`;
 }
 
-const METHOD = `How it is measured: every job runs in its own fresh process (\`bench/child.ts\`) against a fresh copy of the same
+const METHOD = `How it is measured: every job runs in its own fresh process (\`bench/child.ts\`; the recorder's replay and live jobs
+with \`--max-old-space-size=256\`, the heap cap README "Memory" recommends and the container sets) against a fresh copy of the same
 migrated database (daily-partitioned, indexed tables). rows/s = rows committed into the workload's tables ÷ wall seconds
 of the measured work; lines/s = recording lines (frames, REST bodies, events) per second; CPU s (job) = the job
 process's user+system CPU during the work; psql / sim = CPU of psql, or of the simulator in its own process;

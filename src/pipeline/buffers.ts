@@ -36,8 +36,8 @@ export interface BufferLimits {
 
 // A decoded row held in memory costs roughly this much per column (object slot, boxed number or string).
 const BYTES_PER_CELL = 24;
-// A decoded REST snapshot (a chain, a page of orders): rough, for the bound only.
-const SNAPSHOT_BYTES = 256 << 10;
+// A row of a decoded REST snapshot (a contract, a deliverable, an order) held in memory: rough, for the bound only.
+const SNAPSHOT_ROW_BYTES = 1024;
 
 const SEQ_COLUMN = Object.fromEntries(Object.keys(TABLES).map((table) =>
   [table, columnIndex(table as TableName, 'seq')])) as Record<TableName, number>;
@@ -62,10 +62,15 @@ export class Buffers implements LineSink {
     this.bytes += TABLES[table].columns.length * BYTES_PER_CELL;
   }
 
+  /**
+   * A snapshot counts as the rows it holds: a $SPX chain is thousands of contracts, and counted as one it let a
+   * replay of chains decode a dozen of them (hundreds of MB) into one batch before the first flush.
+   */
   snapshot(snapshot: Snapshot, seq: number): void {
+    const rows = rowsIn(snapshot.data);
     this.batch.snapshots.push({ snapshot, seq });
-    this.batch.rowCount += 1;
-    this.bytes += SNAPSHOT_BYTES;
+    this.batch.rowCount += rows;
+    this.bytes += rows * SNAPSHOT_ROW_BYTES;
   }
 
   reject(reject: RejectRecord): void {
@@ -126,6 +131,15 @@ export class Buffers implements LineSink {
     this.bytes = 0;
     this.rowsBeforeLine = 0;
   }
+}
+
+/** The rows a snapshot carries: the lengths of its arrays (contracts, deliverables, orders...), at least one. */
+function rowsIn(data: unknown): number {
+  if (Array.isArray(data)) return Math.max(1, data.length);
+  if (typeof data !== 'object' || data === null) return 1;
+  let rows = 0;
+  for (const value of Object.values(data)) if (Array.isArray(value)) rows += value.length;
+  return Math.max(1, rows);
 }
 
 function emptyBatch(lastSeq: number, decodeFromSeq: number): Batch {
