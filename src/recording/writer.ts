@@ -37,7 +37,11 @@ const GZIP_LEVEL = 1;
 const WRITE_THRESHOLD_BYTES = 1 << 20;
 
 export class RecordingWriter {
-  private file!: FileHandle;
+  /**
+   * The open segment. A promise, swapped synchronously on rotation: a line appended while the old segment closes or
+   * the new one opens must go to the new one, never to a handle being closed (that lost lines and crashed the process).
+   */
+  private file!: Promise<FileHandle>;
   private segment = 0;
   private segmentBytes = 0;
   private segmentStartedAt = 0;
@@ -65,7 +69,8 @@ export class RecordingWriter {
     writer.seq = previous.length > 0 ? await lastSeqOf(folder) : 0;
     writer.durableSeq = writer.seq;
     if (options.gzipClosedSegments) for (const name of previous.filter((n) => n.endsWith('.ndjson'))) writer.compress(name);
-    await writer.openSegment((segmentNumber(previous.at(-1) ?? '') ?? 0) + 1);
+    writer.startSegment((segmentNumber(previous.at(-1) ?? '') ?? 0) + 1);
+    await writer.writes;
     return writer;
   }
 
@@ -110,7 +115,7 @@ export class RecordingWriter {
     this.writePending();
     const upTo = this.seq;
     const file = this.file;
-    this.writes = this.writes.then(() => file.datasync());
+    this.chain(async () => (await file).datasync());
     await this.writes;
     this.durableSeq = Math.max(this.durableSeq, upTo);
     if (this.rotationDue()) await this.rotate();
@@ -119,7 +124,7 @@ export class RecordingWriter {
 
   async close(): Promise<void> {
     await this.sync();
-    await this.file.close();
+    await (await this.file).close();
     if (this.options.gzipClosedSegments) this.compress(segmentName(this.segment));
     await Promise.all(this.compressions);
     await this.unlock();
@@ -143,7 +148,16 @@ export class RecordingWriter {
     const bytes = Buffer.byteLength(chunk);
     this.segmentBytes += bytes;
     this.bytesTotal += bytes;
-    this.writes = this.writes.then(async () => { await file.write(chunk); });
+    this.chain(async () => { await (await file).write(chunk); });
+  }
+
+  /**
+   * Appends a step to the write chain. A failure is kept for the next sync() to report (the flush waiting on it fails
+   * and the pipeline catches up), not left as an unhandled rejection that would end the process.
+   */
+  private chain(step: () => Promise<unknown>): void {
+    this.writes = this.writes.then(async () => { await step(); });
+    this.writes.catch(() => undefined);
   }
 
   private rotationDue(): boolean {
@@ -152,17 +166,21 @@ export class RecordingWriter {
   }
 
   private async rotate(): Promise<void> {
-    await this.writes;
-    await this.file.close();
     const closed = segmentName(this.segment);
-    await this.openSegment(this.segment + 1);
+    const old = this.file;
+    this.writePending(); // what is pending belongs to the old segment
+    this.startSegment(this.segment + 1); // synchronous: every later line goes to the new one
+    this.chain(async () => (await old).close());
+    await this.writes;
     if (this.options.gzipClosedSegments) this.compress(closed);
   }
 
-  private async openSegment(segment: number): Promise<void> {
+  /** Opens the next segment and queues its meta line first; nothing awaits between the swap and the queueing. */
+  private startSegment(segment: number): void {
     const now = (this.options.now ?? Date.now)();
     this.segment = segment;
-    this.file = await open(path.join(this.folder, segmentName(segment)), 'a');
+    this.file = open(path.join(this.folder, segmentName(segment)), 'a');
+    this.file.catch(() => undefined); // reported through the write chain
     this.segmentStartedAt = now;
     this.segmentBytes = 0;
     const meta = { type: 'meta', format: FORMAT, recording: this.id, segment, startedAt: new Date(now).toISOString(), firstSeq: this.seq + 1 };

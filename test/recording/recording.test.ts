@@ -73,6 +73,26 @@ describe('recording', () => {
     expect(lines.filter((l) => l.type === 'meta').map((l) => (l as { segment: number }).segment)).toEqual(files.map((_, i) => i + 1));
   });
 
+  it('keeps every line appended while a segment rotates (lines go to the new segment, never to the closing one)', async () => {
+    const writer = await open({ segmentMaxBytes: 64 * 1024, gzipClosedSegments: false });
+    const pad = 'x'.repeat(2000);
+    let appended = 0;
+    for (let round = 0; round < 12; round++) {
+      const syncing = writer.sync(); // a rotation is due from the second round on
+      // ~1.2 MB while the sync and its rotation run: the 1 MB write threshold writes some of it out meanwhile.
+      for (let i = 0; i < 600; i++) {
+        writer.appendEvent('tick', { round, i, pad }, i);
+        appended += 1;
+        if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await syncing;
+    }
+    await writer.close();
+    const seqs = dataOnly(await collect(writer.folder)).map((l) => (l as { seq: number }).seq);
+    expect(seqs).toEqual(Array.from({ length: appended }, (_, i) => i + 1));
+    expect((await readdir(writer.folder)).filter((f) => f.endsWith('.ndjson')).length).toBeGreaterThan(5);
+  });
+
   it('continues a recording in a new segment with the next seq', async () => {
     const first = await open({ gzipClosedSegments: false });
     first.appendEvent('a', {}, 1);
