@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactRestBody } from '../../src/capture/redact-rest.js';
 import { decodeAccountNumbers, decodeAccounts } from '../../src/decode/rest/accounts.js';
 import { decodeOrders } from '../../src/decode/rest/orders.js';
 import { decodeQuotes } from '../../src/decode/rest/quotes.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { recordsOf, writeSnapshots } from '../support/snapshot-writers.js';
+import { writerDatabase, recordsOf, writeSnapshots } from '../support/snapshot-writers.js';
 
 const sample = (file: string): unknown => redactRestBody(JSON.parse(readFileSync(new URL(`../fixtures/samples/${file}`, import.meta.url), 'utf8')));
 const T0 = Date.parse('2024-11-27T15:00:00Z');
@@ -18,16 +18,7 @@ const numbers = (list: Array<[string, string]>, seq: number) => ({
 });
 
 describe('accounts snapshot writer', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  beforeEach(async () => {
-    await db.pool.query('TRUNCATE accounts, symbols, orders RESTART IDENTITY CASCADE');
-  });
+  const db = writerDatabase(['accounts', 'symbols', 'orders']);
 
   const accounts = async () => (await db.pool.query(
     'SELECT account_hash, account_number, display_name, account_type, is_active, updated_at FROM accounts ORDER BY account_id')).rows;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactRestBody } from '../../src/capture/redact-rest.js';
 import { decodeAccountNumbers } from '../../src/decode/rest/accounts.js';
 import { decodeOrders } from '../../src/decode/rest/orders.js';
@@ -8,7 +8,7 @@ import { decodeTransactions } from '../../src/decode/rest/transactions.js';
 import type { RestDecoder } from '../../src/decode/rest/types.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { recordsOf, tableCounts, writeSnapshots } from '../support/snapshot-writers.js';
+import { writerDatabase, recordsOf, tableCounts, writeSnapshots } from '../support/snapshot-writers.js';
 
 const ORDERS = redactRestBody(JSON.parse(readFileSync(new URL('../fixtures/samples/rest-orders.json', import.meta.url), 'utf8'))) as Array<Record<string, unknown>>;
 // The sample's ids are masked, so 15 orders share 3 ids; with ids of their own, every order is stored.
@@ -22,16 +22,7 @@ const decoded = (body: unknown, seq: number, receivedAt = T0 + seq * 1000, path 
   ({ result: decodeOrders(body, { path, receivedAt }), seq });
 
 describe('orders snapshot writer', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  beforeEach(async () => {
-    await db.pool.query('TRUNCATE accounts, symbols, orders, order_legs, order_activities, execution_legs, transactions, transaction_items RESTART IDENTITY CASCADE');
-  });
+  const db = writerDatabase(['accounts', 'symbols', 'orders', 'order_legs', 'order_activities', 'execution_legs', 'transactions', 'transaction_items']);
 
   it('writes the real orders sample twice with identical counts, the second time changing nothing', async () => {
     const first = await writeSnapshots(db.pool, recordsOf(decoded(ORDERS, 1)));

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redactRestBody } from '../../src/capture/redact-rest.js';
 import { decodeOrders } from '../../src/decode/rest/orders.js';
 import { decodeTransactions } from '../../src/decode/rest/transactions.js';
 import { ensurePartitionsFor } from '../../src/db/partitions.js';
 import { transactionPartitionInstants } from '../../src/store/snapshots/transactions.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { recordsOf, tableCounts, writeSnapshots } from '../support/snapshot-writers.js';
+import { writerDatabase, recordsOf, tableCounts, writeSnapshots } from '../support/snapshot-writers.js';
 
 const sample = (file: string) => redactRestBody(JSON.parse(readFileSync(new URL(`../fixtures/samples/${file}`, import.meta.url), 'utf8'))) as Array<Record<string, unknown>>;
 const TRANSACTIONS = sample('rest-transactions.json');
@@ -25,16 +24,7 @@ const TRADE = TRANSACTIONS.find((t) => t['type'] === 'TRADE' && t['time'] === '2
 const itemsOf = (t: Record<string, unknown>) => t['transferItems'] as Array<Record<string, unknown>>;
 
 describe('transactions snapshot writer', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  beforeEach(async () => {
-    await db.pool.query('TRUNCATE accounts, symbols, orders, order_legs, order_activities, execution_legs, transactions, transaction_items RESTART IDENTITY CASCADE');
-  });
+  const db = writerDatabase(['accounts', 'symbols', 'orders', 'order_legs', 'order_activities', 'execution_legs', 'transactions', 'transaction_items']);
 
   it('writes the real transactions sample twice with identical counts and untouched items the second time', async () => {
     const first = await writeSnapshots(db.pool, recordsOf(transactions(TRANSACTIONS, 1)));

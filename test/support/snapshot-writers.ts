@@ -1,8 +1,22 @@
 // Runs the snapshot writers exactly as the flusher does (the registry's order), in one committed transaction.
 import type pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { RestDecodeResult } from '../../src/decode/rest/types.js';
 import { writeSnapshots as writeAll } from '../../src/store/snapshots/registry.js';
 import type { SnapshotRecord, SnapshotWriteResult } from '../../src/store/snapshots/types.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+/**
+ * A database of its own for the calling describe block, with `tables` emptied (ids restarted) before each test, so
+ * every writer test starts from the same state.
+ */
+export function writerDatabase(tables: readonly string[]): { readonly pool: pg.Pool } {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => { db = await createTestDatabase(); });
+  afterAll(async () => { await db?.drop(); });
+  beforeEach(async () => { await db!.pool.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`); });
+  return { get pool() { return db!.pool; } };
+}
 
 /** The snapshots of decoded bodies as records; `seq` is the recording line of each body. */
 export function recordsOf(...decoded: Array<{ result: RestDecodeResult; seq: number }>): SnapshotRecord[] {
