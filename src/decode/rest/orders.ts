@@ -9,7 +9,8 @@ import { orderSchema, type Order } from '../../schwab/schemas/orders.js';
 import type { ColumnSpec } from '../tables.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import {
-  accountDisplay, accountHashOf, bool, instrumentSymbol, int, int4, num, instrumentColumns, rawText, schwabTime, text, validElements,
+  accountDisplay, accountHashOf, bool, INSTRUMENT_COLUMNS, instrumentColumns, instrumentSymbol, int, int4, num, rawText, schwabTime, text,
+  validElements, type InstrumentValues,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
 import { bool as flag, int8, numeric, text as txt, timestamptz as time } from '../columns.js';
@@ -47,7 +48,7 @@ export interface OrderRow {
   observed_at: number;
 }
 
-export interface OrderLegRow {
+export interface OrderLegRow extends InstrumentValues {
   schwab_order_id: number;
   schwab_leg_id: number | null;
   order_leg_type: string | null;
@@ -55,13 +56,6 @@ export interface OrderLegRow {
   position_effect: string | null;
   quantity: number | null;
   quantity_type: string | null;
-  instrument_cusip: string | null;
-  instrument_symbol: string | null;
-  instrument_description: string | null;
-  instrument_id: number | null;
-  /** instrument.assetType (EQUITY, OPTION, COLLECTIVE_INVESTMENT, ...). */
-  instrument_type: string | null;
-  instrument_net_change: number | null;
   observed_at: number;
 }
 
@@ -125,8 +119,8 @@ export const ORDER_COLUMNS: readonly ColumnSpec[] = [
 
 export const LEG_VALUE_COLUMNS: readonly ColumnSpec[] = [
   txt('order_leg_type', 30), txt('instruction', 20), txt('position_effect', 20), numeric('quantity', 15, 4),
-  txt('quantity_type', 20), txt('instrument_cusip', 20), txt('instrument_symbol', 50), txt('instrument_description'),
-  int8('instrument_id'), txt('instrument_type', 50), numeric('instrument_net_change', 12, 4),
+  txt('quantity_type', 20),
+  ...INSTRUMENT_COLUMNS,
 ];
 export const LEG_COLUMNS: readonly ColumnSpec[] = [
   int8('schwab_order_id'), { name: 'schwab_leg_id', type: 'int4' }, ...LEG_VALUE_COLUMNS, OBSERVED,

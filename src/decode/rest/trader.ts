@@ -8,6 +8,8 @@ import { formatPath } from '../../schwab/schemas/parse.js';
 import { toDate, SENTINEL } from '../values.js';
 import type { SymbolRow } from './quotes.js';
 import type { RestDecodeResult } from './types.js';
+import { int8, numeric, text as txt } from '../columns.js';
+import type { ColumnSpec } from '../tables.js';
 
 const ACCOUNT_PATH = /^\/trader\/v1\/accounts\/([^/?#]+)/;
 const NOT_A_HASH = new Set(['accountNumbers']);
@@ -109,6 +111,14 @@ export interface InstrumentLike {
  * these only fill what no quote has said yet. Cash (`CURRENCY_USD`, asset type CURRENCY) is not a security.
  */
 /** The instrument columns order_legs and transaction_items both carry (the seed denormalizes them alike). */
+export const INSTRUMENT_COLUMNS: readonly ColumnSpec[] = [
+  txt('instrument_cusip', 20), txt('instrument_symbol', 50), txt('instrument_description'),
+  int8('instrument_id'), txt('instrument_type', 50), numeric('instrument_net_change', 12, 4),
+];
+
+/** Their values; instrument_type is instrument.assetType (EQUITY, OPTION, CURRENCY, COLLECTIVE_INVESTMENT, ...). */
+export type InstrumentValues = ReturnType<typeof instrumentColumns>;
+
 export function instrumentColumns(instrument: InstrumentLike | undefined) {
   return {
     instrument_cusip: text(instrument?.cusip),

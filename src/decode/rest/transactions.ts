@@ -11,7 +11,8 @@ import { isObject } from '../item.js';
 import type { ColumnSpec } from '../tables.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import {
-  accountDisplay, accountHashOf, instrumentSymbol, int, num, instrumentColumns, rawText, schwabDate, schwabTime, text, validElements,
+  accountDisplay, accountHashOf, INSTRUMENT_COLUMNS, instrumentColumns, instrumentSymbol, int, num, rawText, schwabDate, schwabTime, text,
+  validElements, type InstrumentValues,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
 import { int8, numeric, text as txt } from '../columns.js';
@@ -48,7 +49,7 @@ export interface TransactionRow extends TransactionKey {
   observed_at: number;
 }
 
-export interface TransactionItemRow extends TransactionKey {
+export interface TransactionItemRow extends TransactionKey, InstrumentValues {
   /** Position in transferItems: the stored items of a transaction keep this order. */
   item_index: number;
   amount: number | null;
@@ -56,13 +57,6 @@ export interface TransactionItemRow extends TransactionKey {
   price: number | null;
   position_effect: string | null;
   fee_type: string | null;
-  instrument_cusip: string | null;
-  instrument_symbol: string | null;
-  instrument_description: string | null;
-  instrument_id: number | null;
-  /** instrument.assetType (CURRENCY, EQUITY, COLLECTIVE_INVESTMENT, OPTION, ...). */
-  instrument_type: string | null;
-  instrument_net_change: number | null;
 }
 
 /** One transaction as one body shows it, with its items. */
@@ -97,8 +91,8 @@ export const TRANSACTION_COLUMNS: readonly ColumnSpec[] = [
 
 export const ITEM_VALUE_COLUMNS: readonly ColumnSpec[] = [
   numeric('amount', 15, 4), numeric('cost', 15, 4), numeric('price', 12, 4), txt('position_effect', 20),
-  txt('fee_type', 30), txt('instrument_cusip', 20), txt('instrument_symbol', 50), txt('instrument_description'),
-  int8('instrument_id'), txt('instrument_type', 50), numeric('instrument_net_change', 12, 4),
+  txt('fee_type', 30),
+  ...INSTRUMENT_COLUMNS,
 ];
 export const ITEM_COLUMNS: readonly ColumnSpec[] = [...KEY_COLUMNS, { name: 'item_index', type: 'int4' }, ...ITEM_VALUE_COLUMNS];
 
