@@ -2,11 +2,9 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log/logger.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { replayInto } from '../support/contents.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-const logger = createLogger({ level: 'silent' });
 const KEYS = ['AAA', 'BBB', 'CCC'];
 const T0 = 1_795_600_000_000;
 
@@ -20,12 +18,9 @@ function line(seq: number): string {
 }
 const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${line(from + i)}\n`).join('');
 
-function open(db: TestDatabase, file: string, recordingId: string) {
-  return Pipeline.open({
-    pool: db.pool, recordingId, recordingPath: file, logger, decoderStateEveryMs: 0,
-    buffers: { flushRows: 30, maxRows: 100_000, maxBytes: 1 << 28 }, flushIntervalMs: 50, retry: { initialDelayMs: 10, maxDelayMs: 100 },
-  });
-}
+/** A replay that saves the decoder state with every checkpoint, flushing every 30 rows. */
+const replay = (db: TestDatabase, file: string, recordingId: string) =>
+  replayInto(db.pool, file, { recordingId, decoderStateEveryMs: 0, buffers: { flushRows: 30, maxRows: 100_000, maxBytes: 1 << 28 } });
 
 const QUOTES = `SELECT seq, symbol, received_at, bid_price, ask_price, total_volume, description, delayed, asset_main_type, cusip
                   FROM equity_quotes ORDER BY seq, symbol`;
@@ -40,7 +35,7 @@ describe('decoder state saved with the checkpoint', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'decoder-state-'));
     const whole = path.join(dir, 'whole.ndjson');
     await writeFile(whole, lines(1, 200));
-    await (await open(reference, whole, 'reference')).replay();
+    await replay(reference, whole, 'reference');
   });
   afterAll(async () => {
     await Promise.all([db?.drop(), stateless?.drop(), reference?.drop()]);
@@ -50,14 +45,14 @@ describe('decoder state saved with the checkpoint', () => {
   it('lets a later catch-up decode only the lines after the saved state, with the rows of a full replay', async () => {
     const file = path.join(dir, 'growing.ndjson');
     await writeFile(file, lines(1, 100));
-    expect((await (await open(db, file, 'growing')).replay()).lines).toBe(100);
+    expect((await replay(db, file, 'growing')).lines).toBe(100);
     const { rows: [saved] } = await db.pool.query(`SELECT last_seq, decode_from_seq, decoder_state_seq, jsonb_typeof(decoder_state) AS kind
                                                     FROM recording_checkpoints WHERE recording_id = 'growing'`);
     expect(saved).toEqual({ last_seq: '100', decode_from_seq: '1', decoder_state_seq: '100', kind: 'object' });
 
     await appendFile(file, lines(101, 200));
     // Lines 1-100 hold the snapshot every later delta merges into; only the restored state can supply it.
-    expect((await (await open(db, file, 'growing')).replay()).lines).toBe(100);
+    expect((await replay(db, file, 'growing')).lines).toBe(100);
     expect((await db.pool.query(QUOTES)).rows).toEqual((await reference.pool.query(QUOTES)).rows);
     expect((await db.pool.query(QUOTES)).rows).toHaveLength(3 * 199);
   });
@@ -65,10 +60,10 @@ describe('decoder state saved with the checkpoint', () => {
   it('without a saved state, decodes again from the last reset, with the same rows', async () => {
     const file = path.join(dir, 'stateless.ndjson');
     await writeFile(file, lines(1, 100));
-    await (await open(stateless, file, 'stateless')).replay();
+    await replay(stateless, file, 'stateless');
     await stateless.pool.query(`UPDATE recording_checkpoints SET decoder_state = NULL, decoder_state_seq = NULL WHERE recording_id = 'stateless'`);
     await appendFile(file, lines(101, 200));
-    expect((await (await open(stateless, file, 'stateless')).replay()).lines).toBe(200);
+    expect((await replay(stateless, file, 'stateless')).lines).toBe(200);
     expect((await stateless.pool.query(QUOTES)).rows).toEqual((await reference.pool.query(QUOTES)).rows);
   });
 });

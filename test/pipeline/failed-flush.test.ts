@@ -2,11 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log/logger.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { replayInto } from '../support/contents.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-const logger = createLogger({ level: 'silent' });
 const T0 = 1_795_600_000_000;
 
 /** 300 frames of two level-one deltas each: 600 rows, flushed every 100 rows, so about six flushes. */
@@ -18,14 +16,11 @@ function recording(): string {
   }).join('');
 }
 
-function replay(db: TestDatabase, file: string): Promise<unknown> {
-  return Pipeline.open({
-    pool: db.pool, recordingId: 'failed-flush', recordingPath: file, logger,
-    // Decoding slower than a flush: the failing flush ends while the next batch is still being decoded, not awaited.
-    pace: () => new Promise((resolve) => setTimeout(resolve, 1)),
-    buffers: { flushRows: 100, maxRows: 100_000, maxBytes: 1 << 28 }, flushIntervalMs: 50, retry: { initialDelayMs: 10, maxDelayMs: 100 },
-  }).then((pipeline) => pipeline.replay());
-}
+const replay = (db: TestDatabase, file: string) => replayInto(db.pool, file, {
+  recordingId: 'failed-flush', buffers: { flushRows: 100, maxRows: 100_000, maxBytes: 1 << 28 },
+  // Decoding slower than a flush: the failing flush ends while the next batch is still being decoded, not awaited.
+  pace: () => new Promise((resolve) => setTimeout(resolve, 1)),
+});
 
 describe('a flush that fails while catching up', () => {
   let db: TestDatabase;

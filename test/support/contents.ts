@@ -3,7 +3,7 @@
 // (one frame may carry several ticks of one symbol, so (seq, symbol) alone is not a key: whole rows are compared).
 import type pg from 'pg';
 import { createLogger } from '../../src/log/logger.js';
-import { Pipeline, type PipelineTotals } from '../../src/pipeline/pipeline.js';
+import { Pipeline, type PipelineOptions, type PipelineTotals } from '../../src/pipeline/pipeline.js';
 import { recordingIdentity } from '../../src/recording/reader.js';
 
 const QUERIES: Record<string, string> = {
@@ -26,12 +26,12 @@ export async function contents(pool: pg.Pool): Promise<Contents> {
   return out;
 }
 
-/** Loads a recording into `pool` the way `schwab-recorder replay` does. */
-export async function replayInto(pool: pg.Pool, recording: string): Promise<PipelineTotals> {
+/** Loads a recording into `pool` the way `schwab-recorder replay` does; `options` override the pipeline's settings. */
+export async function replayInto(pool: pg.Pool, recording: string, options: Partial<PipelineOptions> = {}): Promise<PipelineTotals> {
   const pipeline = await Pipeline.open({
     pool, recordingId: await recordingIdentity(recording), recordingPath: recording, logger: createLogger({ level: 'silent' }),
     buffers: { flushRows: 5000, maxRows: 1_000_000, maxBytes: 1 << 30 }, flushIntervalMs: 100,
-    retry: { initialDelayMs: 50, maxDelayMs: 500 },
+    retry: { initialDelayMs: 50, maxDelayMs: 500 }, ...options,
   });
   return pipeline.replay();
 }
