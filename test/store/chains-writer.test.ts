@@ -260,6 +260,20 @@ describe('chainWriter', () => {
     expect(await counts()).toEqual(sizes(aapl));
   });
 
+  it('leaves the transaction\'s plan_cache_mode as it found it (it forces generic plans only while it writes)', async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL plan_cache_mode = force_custom_plan`);
+      await chainWriter.write(client, records(snapshotOf('AAPL')));
+      const { rows: [row] } = await client.query<{ mode: string }>(`SELECT current_setting('plan_cache_mode') AS mode`);
+      expect(row!.mode).toBe('force_custom_plan');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   it('names the snapshot weeks whose partitions the flusher ensures, and the rows land in them', async () => {
     const later = T1 + 8 * 86_400_000; // next week (or the one after)
     const batch = records(snapshotOf('AAPL', T1), snapshotOf('AAPL', later), snapshotOf('$SPX', T1));

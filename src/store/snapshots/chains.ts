@@ -39,21 +39,41 @@ export function chainPartitionInstants(records: readonly SnapshotRecord[]): Date
 
 export const chainWriter: SnapshotWriter = {
   kind: 'chain',
-  async write(client, records) {
-    const snapshots = dataOf<ChainSnapshot>('chain', records);
-    const out: SnapshotWriteResult = { written: {}, rejects: [] };
-    // Every stage exists (and is empty) before any step, so a step can read its parent's stage even when empty.
-    for (const step of [EXPIRATIONS, CHAINS, CONTRACTS, DELIVERABLES]) await createStage(client, step);
-    const rows = <R>(pick: (data: ChainSnapshot) => R[]): Keyed<R>[] =>
-      snapshots.flatMap(({ data, seq }) => pick(data).map((row) => ({ row, seq })));
-    await writeStep(client, EXPIRATIONS, lastPerKey(rows((d) => d.expirations), expirationKey), out);
-    await writeStep(client, CHAINS, lastPerKey(rows((d) => d.chains), chainKey), out);
-    await writeStep(client, CONTRACTS, lastPerKey(rows((d) => d.contracts), contractKey), out);
-    await client.query(DELETE_REPLACED_DELIVERABLES);
-    await writeStep(client, DELIVERABLES, deliverablesOf(snapshots), out);
-    return out;
-  },
+  write: (client, records) => withGenericPlans(client, () => writeChains(client, records)),
 };
+
+async function writeChains(client: pg.ClientBase, records: readonly SnapshotRecord[]): Promise<SnapshotWriteResult> {
+  const snapshots = dataOf<ChainSnapshot>('chain', records);
+  const out: SnapshotWriteResult = { written: {}, rejects: [] };
+  // Every stage exists (and is empty) before any step, so a step can read its parent's stage even when empty.
+  for (const step of [EXPIRATIONS, CHAINS, CONTRACTS, DELIVERABLES]) await createStage(client, step);
+  const rows = <R>(pick: (data: ChainSnapshot) => R[]): Keyed<R>[] =>
+    snapshots.flatMap(({ data, seq }) => pick(data).map((row) => ({ row, seq })));
+  await writeStep(client, EXPIRATIONS, lastPerKey(rows((d) => d.expirations), expirationKey), out);
+  await writeStep(client, CHAINS, lastPerKey(rows((d) => d.chains), chainKey), out);
+  await writeStep(client, CONTRACTS, lastPerKey(rows((d) => d.contracts), contractKey), out);
+  await client.query(DELETE_REPLACED_DELIVERABLES);
+  await writeStep(client, DELIVERABLES, deliverablesOf(snapshots), out);
+  return out;
+}
+
+/**
+ * Runs `write` with generic plans for the prepared statements PostgreSQL's foreign-key triggers run, one per row
+ * inserted (contracts → options_chains, deliverables → options_contracts). Their referenced tables are partitioned:
+ * a custom plan prunes to one partition, so under the default plan_cache_mode it always looks cheaper than the generic
+ * plan (which counts every partition) and every FK check is planned anew — ~40 µs a row, five times the rest of the
+ * insert. The generic plan prunes at run time instead. Measured on a 3,760-contract chain: the chain writes took 10.0 s
+ * for 25 snapshots, 5.0 s with this (60 weekly partitions: 10.4 s → 7.6 s). Our own statements in here take no
+ * parameters a generic plan could misjudge (row-index ranges, no joins on them). Restored afterwards: SET LOCAL would
+ * otherwise last until the end of the flush transaction.
+ */
+async function withGenericPlans<T>(client: pg.ClientBase, write: () => Promise<T>): Promise<T> {
+  const { rows } = await client.query<{ mode: string }>(
+    `SELECT current_setting('plan_cache_mode') AS mode, set_config('plan_cache_mode', 'force_generic_plan', true)`);
+  const result = await write();
+  await client.query(`SELECT set_config('plan_cache_mode', $1, true)`, [rows[0]!.mode]);
+  return result;
+}
 
 export const expirationsWriter: SnapshotWriter = {
   kind: 'expirations',
@@ -142,8 +162,13 @@ const STAGE_TYPES: Record<ColumnType, string> = {
   date: 'date', jsonb: 'jsonb', 'text[]': 'text[]', numeric: 'numeric',
 };
 
-/** The rows of one bisection part: a hash join on the indexes (`= ANY(array)` would scan the array per row). */
-const PART = 'JOIN unnest($1::int[]) AS w(row_index) USING (row_index)';
+/**
+ * The rows of one bisection part, by the range of its row indexes: a part is a contiguous slice of the rows still
+ * candidates, and every other stage row in that range was set aside before (refused by the COPY: not staged; no
+ * parent: its parent id is NULL, which each INSERT filters out). A range needs no join, so its plan holds even as a
+ * generic plan (see withGenericPlans).
+ */
+const PART = 's.row_index BETWEEN $1 AND $2';
 
 /** A column list without the given names. */
 const except = (columns: readonly ColumnSpec[], ...names: string[]): ColumnSpec[] => columns.filter((c) => !names.includes(c.name));
@@ -159,7 +184,7 @@ const EXPIRATIONS: Step<ExpirationRow> = {
   columns: EXPIRATION_COLUMNS,
   insert: `
     INSERT INTO options_expirations AS t (${names(EXPIRATION_COLUMNS)})
-    SELECT ${names(EXPIRATION_COLUMNS, 's.')} FROM stage_chain_expirations s ${PART}
+    SELECT ${names(EXPIRATION_COLUMNS, 's.')} FROM stage_chain_expirations s WHERE ${PART}
     ON CONFLICT (underlying_symbol, expiration_date) DO UPDATE SET ${updates(EXPIRATION_VALUES)}, updated_at = now()
     WHERE (${names(EXPIRATION_VALUES, 't.')}) IS DISTINCT FROM (${names(EXPIRATION_VALUES, 'EXCLUDED.')})`,
 };
@@ -186,7 +211,7 @@ const CHAINS: Step<ChainRow> = {
   },
   insert: `
     INSERT INTO options_chains (expiration_id, ${names(CHAIN_COLUMNS)})
-    SELECT s.expiration_id, ${names(CHAIN_COLUMNS, 's.')} FROM stage_chain_chains s ${PART} WHERE s.expiration_id IS NOT NULL
+    SELECT s.expiration_id, ${names(CHAIN_COLUMNS, 's.')} FROM stage_chain_chains s WHERE ${PART} AND s.expiration_id IS NOT NULL
     ON CONFLICT (underlying_symbol, expiration_id, snapshot_datetime) DO UPDATE SET ${updates(CHAIN_VALUES)}`,
   after: `UPDATE stage_chain_chains s SET existed = s.chain_id IS NOT NULL, chain_id = coalesce(s.chain_id, ${CHAIN_ID})`,
 };
@@ -214,7 +239,7 @@ const CONTRACTS: Step<ContractRow> = {
   },
   insert: `
     INSERT INTO options_contracts (chain_id, ${names(CONTRACT_COLUMNS)})
-    SELECT s.chain_id, ${names(CONTRACT_COLUMNS, 's.')} FROM stage_chain_contracts s ${PART} WHERE s.chain_id IS NOT NULL
+    SELECT s.chain_id, ${names(CONTRACT_COLUMNS, 's.')} FROM stage_chain_contracts s WHERE ${PART} AND s.chain_id IS NOT NULL
     ON CONFLICT (chain_id, option_symbol, snapshot_datetime) DO UPDATE SET ${updates(CONTRACT_VALUES)}`,
   after: `UPDATE stage_chain_contracts s SET contract_id = coalesce(s.previous_id, ${contractId('s.chain_id')})`,
 };
@@ -222,10 +247,13 @@ const CONTRACTS: Step<ContractRow> = {
 /**
  * Deliverables have no natural key: when a contract written here existed already (the same snapshot written again),
  * its deliverables are deleted and the snapshot's inserted. A new snapshot's contracts have none to delete.
+ * Written as index lookups by id (= ANY of the stage's previous ids, pruned to the stage's snapshot times), never as a
+ * join: a join with the stage was planned as a scan and sort of every deliverable stored, on every flush.
  */
 const DELETE_REPLACED_DELIVERABLES = `
-  DELETE FROM option_deliverables d USING stage_chain_contracts s
-   WHERE s.previous_id IS NOT NULL AND d.contract_id = s.previous_id AND d.snapshot_datetime = s.snapshot_datetime`;
+  DELETE FROM option_deliverables d
+   WHERE d.contract_id = ANY(ARRAY(SELECT previous_id FROM stage_chain_contracts WHERE previous_id IS NOT NULL))
+     AND d.snapshot_datetime = ANY(ARRAY(SELECT DISTINCT snapshot_datetime FROM stage_chain_contracts WHERE previous_id IS NOT NULL))`;
 
 const DELIVERABLE_STAGE_COLUMNS: ColumnSpec[] = [
   ...DELIVERABLE_COLUMNS,
@@ -248,7 +276,7 @@ const DELIVERABLES: Step<DeliverableRow> = {
   },
   insert: `
     INSERT INTO option_deliverables (contract_id, ${names(DELIVERABLE_COLUMNS)})
-    SELECT s.contract_id, ${names(DELIVERABLE_COLUMNS, 's.')} FROM stage_chain_deliverables s ${PART} WHERE s.contract_id IS NOT NULL`,
+    SELECT s.contract_id, ${names(DELIVERABLE_COLUMNS, 's.')} FROM stage_chain_deliverables s WHERE ${PART} AND s.contract_id IS NOT NULL`,
 };
 
 /** Creates the step's stage if this transaction has none yet (ON COMMIT DROP), and empties it. */
@@ -286,7 +314,7 @@ async function writeStep<R>(client: pg.ClientBase, step: Step<R>, rows: Keyed<R>
   }
   const candidates = staged.filter((_, i) => !refused.has(i));
   const bad = await writeWithBisect(client, candidates, async (part) => {
-    await client.query(step.insert, [part.map((r) => r[0])]);
+    await client.query(step.insert, [part[0]![0] as number, part[part.length - 1]![0] as number]);
   });
   for (const { index, reason } of bad) refused.set(candidates[index]![0] as number, reason);
   if (refused.size > 0) {
