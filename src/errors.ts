@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'SCHWAB_RETRIES_EXHAUSTED'
   | 'SCHWAB_BODY_INVALID'
   | 'STREAM_MAX_CONNECTIONS'
-  | 'RECORDING_LOCKED';
+  | 'RECORDING_LOCKED'
+  | 'RECORDING_WRITE_FAILED';
 
 export class RecorderError extends Error {
   readonly code: ErrorCode;

@@ -38,7 +38,7 @@ export interface Recorder {
   /** The HTTP server's base URL: /metrics, /healthz, /readyz. */
   url: string;
   readiness(): Promise<Readiness>;
-  /** Resolves when the session stops; rejects when it gives up for good (e.g. code 12 repeatedly). */
+  /** Resolves when the session stops; rejects when it gives up for good (e.g. code 12 repeatedly) or the recording cannot be written. */
   done: Promise<void>;
   stop(): Promise<void>;
 }
@@ -108,7 +108,8 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
     if (decision.open) session.resume();
     else session.suspend(decision.why);
   });
-  const done = session.start();
+  // The session's end, or a journal that cannot be written: recording on without one would lose every frame.
+  const done = Promise.race([session.start(), writer.failed]);
   const pollers = startPollers(config, api, session, pipeline, logger);
   session.on('data', (service: string) => { if (service === 'ACCT_ACTIVITY') pollers.accountActivity(); });
   session.on('gap', (gap: { from: number; to: number }) => pollers.gap(gap));

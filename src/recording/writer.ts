@@ -55,8 +55,14 @@ export class RecordingWriter {
   private durableSeq = 0;
   private bytesTotal = 0;
   private unlock: () => Promise<void> = async () => undefined;
+  private failure: RecorderError | null = null;
+  private readonly failedSignal: Promise<never>;
+  private reportFailure: (error: RecorderError) => void = () => undefined;
 
-  private constructor(readonly id: string, readonly folder: string, private readonly options: RecordingWriterOptions) {}
+  private constructor(readonly id: string, readonly folder: string, private readonly options: RecordingWriterOptions) {
+    this.failedSignal = new Promise<never>((_, reject) => { this.reportFailure = reject; });
+    this.failedSignal.catch(() => undefined); // for whoever watches `failed`; unwatched it must not end the process
+  }
 
   static async open(options: RecordingWriterOptions): Promise<RecordingWriter> {
     const now = options.now ?? Date.now;
@@ -93,6 +99,14 @@ export class RecordingWriter {
     return this.bytesTotal;
   }
 
+  /**
+   * Rejects when the journal cannot be written (disk full, the volume gone): every line after that is lost and no
+   * flush can commit, so the recorder stops and says why rather than run on without a journal.
+   */
+  get failed(): Promise<never> {
+    return this.failedSignal;
+  }
+
   appendWs(text: string, frame: unknown, parsed: unknown, ts: number): number {
     return this.push(wsLine(this.seq + 1, ts, text, frame, parsed));
   }
@@ -123,6 +137,12 @@ export class RecordingWriter {
   }
 
   async close(): Promise<void> {
+    if (this.failure) {
+      // Nothing more can be made durable; release the file and the lock so the next start can try again.
+      await (await this.file.catch(() => null))?.close().catch(() => undefined);
+      await this.unlock();
+      return;
+    }
     await this.sync();
     await (await this.file).close();
     if (this.options.gzipClosedSegments) this.compress(segmentName(this.segment));
@@ -131,6 +151,7 @@ export class RecordingWriter {
   }
 
   private push(line: string): number {
+    if (this.failure) return ++this.seq; // not journaled: the recorder is stopping (see failed)
     this.lastLineText = line;
     this.seq += 1;
     this.pending.push(line);
@@ -152,12 +173,25 @@ export class RecordingWriter {
   }
 
   /**
-   * Appends a step to the write chain. A failure is kept for the next sync() to report (the flush waiting on it fails
-   * and the pipeline catches up), not left as an unhandled rejection that would end the process.
+   * Appends a step to the write chain. A failure breaks the chain for good: later steps are skipped, every sync()
+   * fails (so no flush commits past the journal), and it is reported once through `failed` — never left as an
+   * unhandled rejection that would end the process without a word.
    */
   private chain(step: () => Promise<unknown>): void {
     this.writes = this.writes.then(async () => { await step(); });
-    this.writes.catch(() => undefined);
+    this.writes.catch((error: unknown) => this.fail(error));
+  }
+
+  /** The first failed write, open or sync: kept, logged once, and signalled through `failed`. */
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.failure = new RecorderError('RECORDING_WRITE_FAILED',
+      `cannot write the recording ${this.folder} (${reason}); lines after seq ${this.durableSeq} are not journaled, stopping`, { cause: error });
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.options.logger.error({ err: error, folder: this.folder, syncedSeq: this.durableSeq }, 'the recording cannot be written');
+    this.reportFailure(this.failure);
   }
 
   private rotationDue(): boolean {
