@@ -94,11 +94,6 @@ export const recordedSeq = new Gauge({ name: 'recorder_recorded_seq', help: 'Las
 export const committedSeq = new Gauge({ name: 'recorder_committed_seq', help: 'Last sequence number whose rows are committed (the checkpoint)', ...on });
 export const backlogLines = new Gauge({ name: 'recorder_backlog_lines', help: 'Recording lines not yet committed (recorded minus committed seq)', ...on });
 export const backlogSeconds = new Gauge({ name: 'recorder_backlog_seconds', help: 'Age of the oldest uncommitted recording line', ...on });
-export const catchupLines = new Counter({
-  name: 'recorder_catchup_lines_total',
-  help: 'Recording lines decoded by catch-up, by where they were read: tail (memory, the lines since live decoding paused) or recording (the disk)',
-  labelNames: ['source'] as const, ...on,
-});
 export const recordingBytes = new Counter({ name: 'recorder_recording_bytes_total', help: 'Bytes appended to the recording', ...on });
 export const pipelineMode = new Gauge({
   name: 'recorder_mode', help: '1 for the current mode: live (decoding as frames arrive) or catchup (re-reading the recording)',

@@ -9,7 +9,7 @@ import type { CaptureSink } from '../capture/sink.js';
 import { redactInboundFrame } from '../capture/redact.js';
 import type { Logger } from '../log/logger.js';
 import {
-  backlogLines, backlogSeconds, bufferMaxBytes, bufferMaxRows, bufferedBytes, bufferedRows, catchupLines, committedSeq, flushFailures,
+  backlogLines, backlogSeconds, bufferMaxBytes, bufferMaxRows, bufferedBytes, bufferedRows, committedSeq, flushFailures,
   pipelineMode, recordedSeq, recordingBytes,
 } from '../metrics/registry.js';
 import type { DataLine } from '../recording/format.js';
@@ -51,10 +51,6 @@ export type PipelineMode = 'live' | 'catchup';
 
 /** Text of the newest lines kept while catching up (see tail.ts). */
 const TAIL_MAX_BYTES = 16 << 20;
-const fromTail = catchupLines.labels('tail');
-const fromRecording = catchupLines.labels('recording');
-/** Lines parsed from the tail at a time by a catch-up (a few frames' worth between checks of the buffers). */
-const TAIL_CHUNK_LINES = 64;
 
 export interface PipelineTotals {
   lines: number;
@@ -284,12 +280,8 @@ export class Pipeline implements CaptureSink {
     const { decoder } = start;
     let { position } = start;
     for (;;) {
-      const fromTail = await this.readTail(decoder, position);
-      position = fromTail.position;
-      if (!fromTail.complete) {
-        await this.options.writer?.sync();
-        position = await this.readFrom(decoder, position);
-      }
+      await this.options.writer?.sync();
+      position = await this.readFrom(decoder, position);
       await this.flushed();
       if (!this.options.writer || this.handOver(decoder, position)) return;
       await this.flushNow();
@@ -331,7 +323,6 @@ export class Pipeline implements CaptureSink {
     const writer = this.options.writer;
     const rest = writer ? this.tail.after(position, writer.lastSeq) : null;
     if (rest === null) return false;
-    fromTail.inc(rest.length);
     for (const line of rest) this.decodeLine(decoder, line);
     this.tail.clear();
     this.decoder = decoder;
@@ -345,39 +336,12 @@ export class Pipeline implements CaptureSink {
     if (line.seq > this.committed.lastSeq) this.buffers.decoded(line.seq, line.ts, decoder.lastResetSeq);
   }
 
-  /**
-   * Decodes the lines after `position` from the tail while it holds every one of them (after a pause it does, unless
-   * the pause outgrew its bound); returns the last seq decoded, and whether the tail had everything journaled then.
-   * Flushes whenever the buffers reach flushRows, as readFrom does.
-   */
-  private async readTail(decoder: LineDecoder, position: number): Promise<{ position: number; complete: boolean }> {
-    const writer = this.options.writer;
-    if (!writer) return { position, complete: false };
-    for (;;) {
-      const lines = this.tail.after(position, writer.lastSeq, TAIL_CHUNK_LINES);
-      if (lines === null) return { position, complete: false };
-      if (lines.length === 0) return { position, complete: true };
-      fromTail.inc(lines.length);
-      for (const line of lines) {
-        this.decodeLine(decoder, line);
-        position = line.seq;
-        if (this.buffers.rowCount >= this.options.buffers.flushRows) {
-          this.tail.dropThrough(position);
-          await this.flushed();
-          void this.flushNow();
-        }
-      }
-      this.tail.dropThrough(position);
-    }
-  }
-
   /** Decodes lines after `position`; returns the last seq read. Flushes whenever the buffers reach flushRows. */
   private async readFrom(decoder: LineDecoder, position: number): Promise<number> {
     let last = position;
     for await (const line of readRecording(this.options.recordingPath, { afterSeq: position, onDamage: (d) => this.damage(d) })) {
       if (line.type === 'meta') continue;
       await this.options.pace?.(line);
-      fromRecording.inc();
       this.decodeLine(decoder, line);
       last = line.seq;
       if (this.buffers.rowCount >= this.options.buffers.flushRows) {

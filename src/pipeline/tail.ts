@@ -2,13 +2,9 @@
 // that catch-up can hand over to live at an exact seq without racing the frames that keep arriving: the last
 // stretch comes from here, synchronously, instead of from disk.
 //
-// It also serves a catch-up after live decoding paused on full buffers: every line since the pause is here (unless
-// dropped by the bound), so the catch-up decodes them from memory instead of re-reading the recording — which meant
-// re-reading the current segment from its start, and gunzipping it when it had rotated meanwhile, on every pause.
-//
 // It holds each line's recording text, not the parsed line: a parsed frame is ~3× its text on the heap, and one
 // held for seconds is promoted to V8's old space, whose garbage is collected lazily — during a database outage that
-// grew the process by hundreds of MB. Lines are parsed (again) only as they are handed out.
+// grew the process by hundreds of MB. Only the lines of the hand-over are parsed (again).
 import type { DataLine } from '../recording/format.js';
 
 export class Tail {
@@ -30,24 +26,12 @@ export class Tail {
     if (this.start > 1024 && this.start * 2 > this.texts.length) this.compact();
   }
 
-  /**
-   * The lines after `seq` (at most `max`) if every line after it through `lastSeq` is here; null when some were
-   * dropped or not yet pushed.
-   */
-  after(seq: number, lastSeq: number, max = Infinity): DataLine[] | null {
+  /** The lines after `seq` if they are all here, through `lastSeq`; null when some were dropped or not yet pushed. */
+  after(seq: number, lastSeq: number): DataLine[] | null {
     let first = this.start;
     while (first < this.seqs.length && this.seqs[first]! <= seq) first += 1;
     if (this.seqs.length - first !== lastSeq - seq) return null;
-    return this.texts.slice(first, first + Math.min(max, this.texts.length - first)).map((text) => JSON.parse(text) as DataLine);
-  }
-
-  /** Forgets the lines through `seq` (decoded already): room for newer ones. */
-  dropThrough(seq: number): void {
-    while (this.start < this.seqs.length && this.seqs[this.start]! <= seq) {
-      this.bytes -= this.texts[this.start]!.length;
-      this.texts[this.start++] = '';
-    }
-    if (this.start > 1024 && this.start * 2 > this.texts.length) this.compact();
+    return this.texts.slice(first).map((text) => JSON.parse(text) as DataLine);
   }
 
   clear(): void {

@@ -27,17 +27,6 @@ describe('Tail', () => {
     expect(tail.after(15, 20)).toBeNull();
   });
 
-  it('hands out at most `max` lines, and forgets the lines a catch-up decoded without losing the later ones', () => {
-    const tail = new Tail(1 << 20);
-    for (let seq = 1; seq <= 10; seq++) tail.push(seq, line(seq));
-    expect(tail.after(2, 10, 3)?.map((l) => l.seq)).toEqual([3, 4, 5]);
-    tail.dropThrough(5);
-    expect(tail.after(5, 10, 100)?.map((l) => l.seq)).toEqual([6, 7, 8, 9, 10]);
-    expect(tail.after(4, 10)).toBeNull(); // line 5 is gone
-    tail.push(11, line(11));
-    expect(tail.after(10, 11)?.map((l) => l.seq)).toEqual([11]);
-  });
-
   it('keeps working across compactions of a long run of dropped lines', () => {
     const tail = new Tail(10 * line(1).length);
     for (let seq = 1; seq <= 5000; seq++) tail.push(seq, line(seq));

@@ -7,7 +7,6 @@ import { loadConfig } from '../../src/config/load.js';
 import { createPool } from '../../src/db/connect.js';
 import { startEmbedded, stopEmbedded, type EmbeddedOptions } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/log/logger.js';
-import { catchupLines } from '../../src/metrics/registry.js';
 import { startRecorder } from '../../src/recorder/recorder.js';
 import { contents, replayInto } from '../support/contents.js';
 import { bufferLogger } from '../support/capture.js';
@@ -84,13 +83,6 @@ describe('PostgreSQL down for 30 s under a steady stream', () => {
   }, 150_000);
 });
 
-/** recorder_catchup_lines_total by source, as /metrics would show it. */
-async function catchupBySource(): Promise<{ tail: number; recording: number }> {
-  const values = (await catchupLines.get()).values;
-  const of = (source: string) => values.find((v) => v.labels.source === source)?.value ?? 0;
-  return { tail: of('tail'), recording: of('recording') };
-}
-
 describe('a database that stalls under a steady stream', () => {
   let db: TestDatabase;
   let reference: TestDatabase;
@@ -104,7 +96,7 @@ describe('a database that stalls under a steady stream', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('pauses live decoding when the buffers fill, catches up from memory, and commits everything once it moves', async () => {
+  it('pauses live decoding when the buffers fill, keeps what they hold, and commits everything once it moves', async () => {
     const maxRows = 3000;
     const configFile = path.join(dir, 'config.json');
     await writeFile(configFile, JSON.stringify({
@@ -118,12 +110,10 @@ describe('a database that stalls under a steady stream', () => {
     const pool = createPool(db.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);
     let maxBuffered = 0;
-    let [before, after] = [{ tail: 0, recording: 0 }, { tail: 0, recording: 0 }];
     const sampler = setInterval(() => { maxBuffered = Math.max(maxBuffered, recorder.pipeline.bufferedRows); }, 5);
     const locker = await db.pool.connect();
     try {
       await until(() => recorder.pipeline.mode === 'live' && recorder.pipeline.committedSeq > 50, 20_000, 'live recording');
-      before = await catchupBySource();
       // Every COPY into equity_quotes waits behind this lock: a database that does not keep up, without failing.
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE equity_quotes IN ACCESS EXCLUSIVE MODE');
@@ -131,7 +121,6 @@ describe('a database that stalls under a steady stream', () => {
       await sleep(2000);
       await locker.query('ROLLBACK');
       await until(() => recorder.pipeline.mode === 'live', 30_000, 'the pipeline to catch up');
-      after = await catchupBySource();
     } finally {
       locker.release();
       clearInterval(sampler);
@@ -140,9 +129,6 @@ describe('a database that stalls under a steady stream', () => {
     expect(text()).toContain('buffers full: the database is not keeping up');
     expect(text()).not.toContain('shedding buffers'); // nothing decoded was thrown away
     expect(maxBuffered).toBeLessThanOrEqual(maxRows + 500); // the bound, plus the rows of the frame that crossed it
-    // Every line since the pause was still in memory: decoded from there, the recording not read again.
-    expect(after.recording - before.recording).toBe(0);
-    expect(after.tail - before.tail).toBeGreaterThan(0);
     await replayInto(reference.pool, recorder.writer.folder);
     const [live, replayed] = [await contents(pool), await contents(reference.pool)];
     await pool.end();
