@@ -206,7 +206,8 @@ function keep(ctx: Context, m: Measurement): Measurement {
 /** Runs one job in a fresh child process on a fresh database; PostgreSQL's CPU is read around it. */
 async function measureOnce(ctx: Context, workload: WorkloadId, name: string, partial: Partial, ceiling: boolean): Promise<Measurement> {
   const tables = partial.tables ?? WORKLOADS[workload].tables;
-  const url = await ctx.bench.fresh(`bench_job_${++ctx.jobs}`);
+  const database = `bench_job_${++ctx.jobs}`;
+  const url = await ctx.bench.fresh(database);
   const spec: JobSpec = { ...partial, url, tables };
   log(`${WORKLOADS[workload].title.slice(0, 3)} ${name} ...`);
   const pid = await ctx.bench.postmasterPid();
@@ -217,12 +218,14 @@ async function measureOnce(ctx: Context, workload: WorkloadId, name: string, par
   } catch (error) {
     // One broken job does not lose the others' figures; the run still exits non-zero.
     log(`    FAILED: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    await ctx.bench.drop(database).catch(() => undefined);
     return { workload, name, ceiling, failed: String(error instanceof Error ? error.message.split('\n')[0] : error), result: emptyResult() };
   }
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   // A job that restarted the server has a new postmaster: its CPU across the restart cannot be read this way.
   const pgCpuSeconds = (await ctx.bench.postmasterPid()) === pid ? (await postgresCpuSeconds(pid)) - pgBefore : NaN;
   const counted = await countRows(url, []);
+  await ctx.bench.drop(database);
   const m: Measurement = { workload, name, result: { ...result, pgCpuSeconds, dbRejected: counted.rejected }, ceiling };
   log(`    ${Math.round(result.rows)} rows in ${result.seconds.toFixed(2)} s = ${Math.round(rowsPerSecond(m))} rows/s` +
     `${result.latency ? `, p50/p99/max ${Math.round(result.latency.p50)}/${Math.round(result.latency.p99)}/${Math.round(result.latency.max)} ms` : ''}` +
