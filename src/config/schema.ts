@@ -104,7 +104,10 @@ const recording = z.strictObject({
   segmentMaxBytes: z.number().int().min(1024),
   segmentMaxAgeMs: ms,
   gzipClosedSegments: z.boolean(),
-  /** Recording folders whose newest segment is older than this are deleted; null keeps them all. */
+  /**
+   * Days a recording is kept: other recordings last written longer ago are deleted, and so are the closed, committed
+   * segments of the one being written that are older (src/recording/retention.ts); null keeps everything.
+   */
   retentionDays: z.number().int().positive().nullable(),
 });
 

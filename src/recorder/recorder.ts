@@ -1,6 +1,6 @@
 // The composition root of `record`: one pipeline (recording → decode → buffers → flush), fed by one streamer
 // session and the REST client, against Schwab — or, without credentials, against the built-in simulator.
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -11,6 +11,7 @@ import { evaluateReadiness, startHttpServer, type HttpServer, type Readiness } f
 import type { Logger } from '../log/logger.js';
 import { backlogSeconds } from '../metrics/registry.js';
 import { Pipeline, type PipelineOptions } from '../pipeline/pipeline.js';
+import { pruneRecordings, type ActiveRecording } from '../recording/retention.js';
 import { RecordingWriter } from '../recording/writer.js';
 import { MarketSchedule } from '../schedule/market-hours.js';
 import { SchwabApi } from '../schwab/endpoints.js';
@@ -113,7 +114,8 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
   const pollers = startPollers(config, api, session, pipeline, logger);
   session.on('data', (service: string) => { if (service === 'ACCT_ACTIVITY') pollers.accountActivity(); });
   session.on('gap', (gap: { from: number; to: number }) => pollers.gap(gap));
-  const maintenance = setInterval(() => void maintain(config, pool, logger), MAINTENANCE_INTERVAL_MS);
+  const active = () => ({ folder: writer.folder, openSegment: writer.openSegment, committedSeq: pipeline.committedSeq });
+  const maintenance = setInterval(() => void maintain(config, pool, logger, active), MAINTENANCE_INTERVAL_MS);
   let stopping: Promise<void> | null = null;
   const stop = () => (stopping ??= (async () => {
     clearInterval(maintenance);
@@ -216,26 +218,14 @@ async function newestRecording(dir: string): Promise<string | null> {
 }
 
 /** Hourly: partitions ahead, partition retention, recording retention. Failures are logged, never fatal. */
-async function maintain(config: Config, pool: pg.Pool, logger: Logger): Promise<void> {
+async function maintain(config: Config, pool: pg.Pool, logger: Logger, active: () => ActiveRecording): Promise<void> {
   try {
     await ensurePartitionsAhead(pool, config.partitions.ahead);
     const dropped = await applyRetention(pool, config.partitions.retentionDays);
     if (dropped.length > 0) logger.info({ dropped: dropped.map((d) => d.partition) }, 'partitions dropped by retention');
-    await pruneRecordings(config.recording, logger);
+    await pruneRecordings(config.recording.dir, config.recording.retentionDays, active(), logger);
   } catch (error) {
     logger.warn({ err: error }, 'maintenance failed; will try again in an hour');
   }
 }
 
-async function pruneRecordings(recording: Config['recording'], logger: Logger): Promise<void> {
-  if (recording.retentionDays === null) return;
-  const cutoff = Date.now() - recording.retentionDays * 86_400_000;
-  const names = (await readdir(recording.dir).catch(() => [] as string[])).sort();
-  for (const name of names.slice(0, -1)) { // never the newest: it is being written
-    const folder = path.join(recording.dir, name);
-    if ((await stat(folder)).mtimeMs < cutoff) {
-      await rm(folder, { recursive: true, force: true });
-      logger.info({ recording: name }, 'recording deleted by retention');
-    }
-  }
-}

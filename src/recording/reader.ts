@@ -57,7 +57,7 @@ export async function* readRecording(target: string, options: ReadOptions = {}):
 }
 
 /** The first seq of a segment: its meta line's `firstSeq` (the writer's), else its first data line's; null if none. */
-async function firstSeqOf(file: string): Promise<number | null> {
+export async function firstSeqOf(file: string): Promise<number | null> {
   for await (const line of readSegment(file, {})) {
     if (line.type !== 'meta') return line.seq;
     const { firstSeq } = line;

@@ -95,6 +95,11 @@ export class RecordingWriter {
     return this.lastLineText;
   }
 
+  /** The number of the segment being written. */
+  get openSegment(): number {
+    return this.segment;
+  }
+
   get bytesWritten(): number {
     return this.bytesTotal;
   }
