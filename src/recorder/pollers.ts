@@ -1,6 +1,6 @@
-// The REST side of `record` (design.md §1): chain snapshots on a schedule (and LEVELONE_OPTIONS following their
-// contracts), orders on every account-activity message and on a slower poll, transactions on a poll, accounts at
-// start, and minute bars for the window of every streamer disconnect. Every body goes through the REST client's
+// The REST side of `record` (design.md §1): chain snapshots while the market schedule is open (and LEVELONE_OPTIONS
+// following their contracts), orders on every account-activity message and on a slower poll, transactions on a poll,
+// accounts at start, and minute bars for the window of every streamer disconnect. Every body goes through the REST client's
 // capture, so the pipeline journals and decodes it like any other line. A failed poll is logged and tried again.
 import { DateTime } from 'luxon';
 import type { CaptureSink } from '../capture/sink.js';
@@ -22,10 +22,18 @@ export interface Pollers {
   stop(): Promise<void>;
 }
 
+/** The market schedule as the pollers see it (MarketSchedule): open or not, and `change` when that flips. */
+export interface MarketGate {
+  readonly open: boolean;
+  on(event: 'change', listener: (decision: { open: boolean }) => void): unknown;
+  off(event: 'change', listener: (decision: { open: boolean }) => void): unknown;
+}
+
 export function startPollers(
-  config: Config, api: SchwabApi, session: StreamerSession, capture: Pick<CaptureSink, 'event'>, logger: Logger,
+  config: Config, api: SchwabApi, session: StreamerSession, capture: Pick<CaptureSink, 'event'>, logger: Logger, market: MarketGate,
 ): Pollers {
   const timers: NodeJS.Timeout[] = [];
+  let chainTimer: NodeJS.Timeout | null = null;
   const running = new Set<Promise<unknown>>();
   let stopped = false;
   let hashes: Promise<string[]> | null = null;
@@ -66,8 +74,22 @@ export function startPollers(
     for (const hash of await accountHashes()) await api.transactions(hash, { startDate: from, endDate: to });
   };
 
+  // Chains only while the schedule is open: polled overnight and on weekends, a chain repeats its last marks
+  // thousands of rows at a time. Orders and transactions change after hours too (and cost a few rows): always.
+  const followMarket = (decision: { open: boolean }): void => {
+    if (decision.open && !chainTimer && !stopped) {
+      run('chains', chains);
+      chainTimer = setInterval(() => run('chains', chains), config.snapshots.chains.intervalMs);
+    } else if (!decision.open && chainTimer) {
+      clearInterval(chainTimer);
+      chainTimer = null;
+    }
+  };
   run('accounts', async () => { for (const hash of await accountHashes()) await api.account(hash); });
-  if (config.snapshots.chains.underlyings.length > 0) every(config.snapshots.chains.intervalMs, 'chains', chains);
+  if (config.snapshots.chains.underlyings.length > 0) {
+    followMarket(market);
+    market.on('change', followMarket);
+  }
   every(config.snapshots.orders.pollIntervalMs, 'orders', orders);
   every(config.snapshots.transactions.pollIntervalMs, 'transactions', transactions);
 
@@ -88,6 +110,8 @@ export function startPollers(
     },
     stop: async () => {
       stopped = true;
+      market.off('change', followMarket);
+      followMarket({ open: false });
       for (const timer of timers) clearInterval(timer);
       if (ordersSoon) clearTimeout(ordersSoon);
       await Promise.allSettled([...running]);
