@@ -1,7 +1,8 @@
 // The REST side of `record` (design.md §1): chain snapshots while the market schedule is open (and LEVELONE_OPTIONS
 // following their contracts), orders on every account-activity message and on a slower poll, transactions on a poll,
-// accounts at start, and minute bars for the window of every streamer disconnect. Every body goes through the REST client's
-// capture, so the pipeline journals and decodes it like any other line. A failed poll is logged and tried again.
+// accounts at start, and minute bars for the window of every streamer disconnect. Every body goes through the REST
+// client's capture, so the pipeline journals and decodes it like any other line. A failed poll is logged and tried
+// again.
 import { DateTime } from 'luxon';
 import type { CaptureSink } from '../capture/sink.js';
 import type { Config } from '../config/schema.js';
