@@ -185,7 +185,10 @@ async function measure(ctx: Context, workload: WorkloadId, name: string, partial
   const repeats = flood ? REPEATS : partial.kind === 'live' || partial.kind === 'insert' || name.includes('× volume') ? 1 : REPEATS;
   const runs: Measurement[] = [];
   for (let i = 0; i < repeats; i++) {
-    const m = await measureOnce(ctx, workload, name, partial, ceiling);
+    // A repeated live job records into a folder of its own: in the first run's, the recorder would continue that
+    // recording and catch up all of it on its fresh database before going live.
+    const live = i > 0 && partial.live ? { ...partial.live, recordingsDir: await scratch(ctx, `${path.basename(partial.live.recordingsDir)}-run${i + 1}`) } : partial.live;
+    const m = await measureOnce(ctx, workload, name, { ...partial, live }, ceiling);
     if (m.failed !== undefined) return keep(ctx, m);
     runs.push(m);
   }
