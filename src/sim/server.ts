@@ -134,7 +134,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         if (!res.headersSent) res.writeHead(500).end();
       });
   });
-  const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: { threshold: 1024 } });
+  // permessage-deflate as Schwab negotiates it, at level 1: the simulator shares the machine with the recorder in
+  // tests, demos and the bench, and zlib's default level 6 cost it ~0.4 of a core at 100k rows/s (a flood over the
+  // socket went from 66k to ~100k rows/s committed). Inflating costs the recorder about the same whatever the level.
+  const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: { threshold: 1024, zlibDeflateOptions: { level: 1 } } });
   wss.on('connection', (ws) => activeStreamer.accept(ws));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
