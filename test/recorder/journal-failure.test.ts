@@ -16,6 +16,14 @@ import { bufferLogger } from '../support/capture.js';
 import { contents, replayInto } from '../support/contents.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 describe('a recording that cannot be written', () => {
   let db: TestDatabase;
   let reference: TestDatabase;
@@ -43,9 +51,15 @@ describe('a recording that cannot be written', () => {
     const pool = createPool(db.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);
     const { folder } = recorder.writer;
-    const full = Array.from({ length: 50 }, (_, i) => path.join(folder, segmentName(i + 2)));
+    const full: string[] = [];
     try {
-      for (const file of full) await symlink('/dev/full', file);
+      // Live first: the start-up catch-up lists the folder's segments, and /dev/full read as one never ends.
+      await until(() => recorder.pipeline.mode === 'live' && recorder.pipeline.committedSeq > 0, 30_000, 'live recording');
+      for (let segment = recorder.writer.openSegment + 1; full.length < 50 && segment < 1000; segment++) {
+        const file = path.join(folder, segmentName(segment));
+        // A rotation meanwhile made this one a real segment: the next ones are still ahead.
+        if (await symlink('/dev/full', file).then(() => true, () => false)) full.push(file);
+      }
       const outcome = await Promise.race([recorder.done.then(() => 'ended', (error: unknown) => error), sleep(30_000).then(() => 'still running')]);
       expect(isRecorderError(outcome, 'RECORDING_WRITE_FAILED'), String(outcome)).toBe(true);
       expect((outcome as Error).message).toMatch(/^cannot write the recording .* \(ENOSPC: no space left on device, write\); lines after seq \d+ are not journaled, stopping$/);

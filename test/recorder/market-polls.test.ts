@@ -57,14 +57,14 @@ describe('chain polls and the market schedule', () => {
       now = AFTER_SESSION;
       await schedule.refresh();
       expect(schedule.current.why).toBe('after-session');
-      await sleep(300); // a poll already in flight at the change may finish
+      await sleep(1000); // a poll already in flight at the change may still arrive
       const closed = chainPolls();
       await sleep(2500); // two and a half intervals
       expect(chainPolls()).toBe(closed);
       now = IN_SESSION + 86_400_000; // Wednesday, 14:00 New York
       await schedule.refresh();
       expect(schedule.open).toBe(true);
-      await until(() => chainPolls() > closed, 2000, 'a chain poll right after the open');
+      await until(() => chainPolls() > closed, 5000, 'a chain poll once it opens');
     } finally {
       await recorder.stop();
       await pool.end();
