@@ -12,17 +12,10 @@ import { contents, replayInto } from '../support/contents.js';
 import { bufferLogger } from '../support/capture.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { freePort } from '../support/server.js';
+import { until } from '../support/until.js';
 
 const OUTAGE_MS = 30_000;
 const MAX_BUFFERED_ROWS = 20_000;
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('PostgreSQL down for 30 s under a steady stream', () => {
   let dir: string;

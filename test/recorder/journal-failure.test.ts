@@ -15,14 +15,7 @@ import { segmentName } from '../../src/recording/format.js';
 import { bufferLogger } from '../support/capture.js';
 import { contents, replayInto } from '../support/contents.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import { until } from '../support/until.js';
 
 describe('a recording that cannot be written', () => {
   let db: TestDatabase;

@@ -12,18 +12,11 @@ import { createLogger } from '../../src/log/logger.js';
 import { startRecorder } from '../../src/recorder/recorder.js';
 import { MarketSchedule } from '../../src/schedule/market-hours.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { until } from '../support/until.js';
 
 /** A Tuesday, in and after the extended session (04:00-20:00 New York; the schedule disconnects 15 minutes after). */
 const IN_SESSION = Date.parse('2026-11-24T19:00:00Z'); // 14:00 New York
 const AFTER_SESSION = Date.parse('2026-11-25T02:00:00Z'); // 21:00 New York
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('chain polls and the market schedule', () => {
   let db: TestDatabase;

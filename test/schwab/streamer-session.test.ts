@@ -6,19 +6,12 @@ import { isRecorderError } from '../../src/errors.js';
 import { StreamerSession, type StreamerSessionOptions } from '../../src/schwab/streamer/session.js';
 import { memorySink, type MemorySink } from '../support/capture.js';
 import { simulatedSchwab, type SimulatedSchwab } from '../support/simulated-schwab.js';
+import { until } from '../support/until.js';
 
 type Captured = MemorySink;
 const capture = memorySink;
 
 const EQUITIES = ['AAPL', 'MSFT', 'NVDA', 'SPY', 'QQQ'];
-
-async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const count = (c: Captured, event: string) => c.events.filter((e) => e.event === event).length;
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/paths.js';
+import { until } from '../support/until.js';
 
 interface Exit {
   code: number | null;
@@ -29,14 +30,6 @@ function run(args: string[], timeoutMs: number, interact?: (child: ReturnType<ty
     });
     interact?.(child, () => stdout).catch(reject);
   });
-}
-
-async function until(probe: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('simulator lifecycle', () => {
