@@ -247,8 +247,8 @@ const CONTRACTS: Step<ContractRow> = {
 /**
  * Deliverables have no natural key: when a contract written here existed already (the same snapshot written again),
  * its deliverables are deleted and the snapshot's inserted. A new snapshot's contracts have none to delete.
- * Written as index lookups by id (= ANY of the stage's previous ids, pruned to the stage's snapshot times), never as a
- * join: a join with the stage was planned as a scan and sort of every deliverable stored, on every flush.
+ * Written as index lookups by id (= ANY of the stage's previous ids, and of their snapshot times), never as a join: a
+ * join with the stage was planned as a scan and sort of every deliverable stored, on every flush.
  */
 const DELETE_REPLACED_DELIVERABLES = `
   DELETE FROM option_deliverables d
