@@ -1,12 +1,13 @@
 // A short recorder run against the built-in simulator, in-process (as test/recorder/snapshots.test.ts does): the
 // streamer plus chain, order and transaction polling on short intervals, so every table the dashboards read fills.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { createPool } from '../../src/db/connect.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startRecorder, type Recorder } from '../../src/recorder/recorder.js';
+import { recorderConfig } from '../support/recorder-config.js';
 
 export interface Session {
   recorder: Recorder;
@@ -20,7 +21,6 @@ function configHasHttp(): boolean {
 
 export async function startSimulatedSession(databaseUrl: string): Promise<Session> {
   const dir = await mkdtemp(path.join(tmpdir(), 'grafana-session-'));
-  const configFile = path.join(dir, 'config.json');
   // Any HTTP server of the recorder on a free loopback port (config `http`, when the config schema has it).
   const settings: Record<string, unknown> = {
     ...(configHasHttp() ? { http: { port: 0, host: '127.0.0.1' } } : {}),
@@ -32,8 +32,7 @@ export async function startSimulatedSession(databaseUrl: string): Promise<Sessio
       transactions: { pollIntervalMs: 1500, lookbackDays: 30 },
     },
   };
-  await writeFile(configFile, JSON.stringify(settings));
-  const config = loadConfig({ configFile, env: { DATABASE_URL: databaseUrl, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+  const config = await recorderConfig(dir, databaseUrl, settings);
   const logger = createLogger({ level: 'silent' });
   const pool = createPool(databaseUrl, config, logger);
   const recorder = await startRecorder(config, pool, logger).catch(async (error: unknown) => {

@@ -1,9 +1,8 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import { createPool } from '../../src/db/connect.js';
 import { startEmbedded, stopEmbedded, type EmbeddedOptions } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -13,6 +12,7 @@ import { bufferLogger } from '../support/capture.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { freePort } from '../support/server.js';
 import { until } from '../support/until.js';
+import { recorderConfig } from '../support/recorder-config.js';
 
 const OUTAGE_MS = 30_000;
 const MAX_BUFFERED_ROWS = 20_000;
@@ -37,14 +37,12 @@ describe('PostgreSQL down for 30 s under a steady stream', () => {
 
   it('journals through the outage with bounded memory, drains the backlog after, and loses nothing', async () => {
     const server = await startEmbedded(options, logger);
-    const configFile = path.join(dir, 'config.json');
-    await writeFile(configFile, JSON.stringify({
+    const config = await recorderConfig(dir, server.url, {
       pipeline: { flushIntervalMs: 50, flushRows: 2000, maxBufferedRows: MAX_BUFFERED_ROWS, retryInitialDelayMs: 100, retryMaxDelayMs: 1000 },
       simulator: { updatesPerSecond: 2000, heartbeatIntervalMs: 500, orderIntervalMs: 2000 },
       http: { port: 0, host: '127.0.0.1' },
       snapshots: { chains: { underlyings: [] } }, // the quote rate goes to the equities alone
-    }));
-    const config = loadConfig({ configFile, env: { DATABASE_URL: server.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+    });
     const pool = createPool(server.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);
     let maxBuffered = 0;
@@ -91,14 +89,12 @@ describe('a database that stalls under a steady stream', () => {
 
   it('pauses live decoding when the buffers fill, keeps what they hold, and commits everything once it moves', async () => {
     const maxRows = 3000;
-    const configFile = path.join(dir, 'config.json');
-    await writeFile(configFile, JSON.stringify({
+    const config = await recorderConfig(dir, db.url, {
       pipeline: { flushIntervalMs: 50, flushRows: 1000, maxBufferedRows: maxRows, retryInitialDelayMs: 100, retryMaxDelayMs: 1000 },
       simulator: { updatesPerSecond: 3000, heartbeatIntervalMs: 500 },
       http: { port: 0, host: '127.0.0.1' },
       snapshots: { chains: { underlyings: [] } },
-    }));
-    const config = loadConfig({ configFile, env: { DATABASE_URL: db.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+    });
     const { logger, text } = bufferLogger('warn');
     const pool = createPool(db.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);

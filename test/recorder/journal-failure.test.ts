@@ -1,12 +1,11 @@
 // A journal that cannot be written (the disk full): the recorder stops with a clear error instead of streaming on
 // without a recording, and the database holds nothing the journal does not. The disk is /dev/full itself: the next
 // segments of the recording are symlinks to it, so the rotation opens it and every write fails with ENOSPC.
-import { mkdtemp, readdir, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import { createPool } from '../../src/db/connect.js';
 import { isRecorderError } from '../../src/errors.js';
 import { readCheckpoint } from '../../src/pipeline/flusher.js';
@@ -16,6 +15,7 @@ import { bufferLogger } from '../support/capture.js';
 import { contents, replayInto } from '../support/contents.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { until } from '../support/until.js';
+import { recorderConfig } from '../support/recorder-config.js';
 
 describe('a recording that cannot be written', () => {
   let db: TestDatabase;
@@ -31,15 +31,13 @@ describe('a recording that cannot be written', () => {
   });
 
   it('stops the recorder with the reason, and commits nothing past what the journal holds', async () => {
-    const configFile = path.join(dir, 'config.json');
-    await writeFile(configFile, JSON.stringify({
+    const config = await recorderConfig(dir, db.url, {
       recording: { segmentMaxBytes: 64 * 1024 },
       pipeline: { flushIntervalMs: 50 },
       simulator: { updatesPerSecond: 2000, heartbeatIntervalMs: 500 },
       http: { port: 0, host: '127.0.0.1' },
       snapshots: { chains: { underlyings: [] } },
-    }));
-    const config = loadConfig({ configFile, env: { DATABASE_URL: db.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+    });
     const { logger, text } = bufferLogger('warn');
     const pool = createPool(db.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);

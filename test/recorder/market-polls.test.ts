@@ -1,18 +1,18 @@
 // Chain snapshots follow the market schedule, as the config says ("during market hours"): none while it is closed,
 // and polling again as soon as it opens. The schedule is the real one on a clock the test moves; the chains come
 // from the simulator over REST, counted as it served them.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import { createPool } from '../../src/db/connect.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startRecorder } from '../../src/recorder/recorder.js';
 import { MarketSchedule } from '../../src/schedule/market-hours.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { until } from '../support/until.js';
+import { recorderConfig } from '../support/recorder-config.js';
 
 /** A Tuesday, in and after the extended session (04:00-20:00 New York; the schedule disconnects 15 minutes after). */
 const IN_SESSION = Date.parse('2026-11-24T19:00:00Z'); // 14:00 New York
@@ -31,13 +31,11 @@ describe('chain polls and the market schedule', () => {
   });
 
   it('polls chains only while the schedule is open, and again as soon as it opens', async () => {
-    const configFile = path.join(dir, 'config.json');
-    await writeFile(configFile, JSON.stringify({
+    const config = await recorderConfig(dir, db.url, {
       simulator: { updatesPerSecond: 50, heartbeatIntervalMs: 500 },
       http: { port: 0, host: '127.0.0.1' },
       snapshots: { chains: { underlyings: ['AAPL'], intervalMs: 1000, strikeCount: 4, maxDte: 30 } },
-    }));
-    const config = loadConfig({ configFile, env: { DATABASE_URL: db.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+    });
     const logger = createLogger({ level: 'silent' });
     let now = IN_SESSION;
     const schedule = new MarketSchedule({ settings: { ...config.schedule, enabled: true }, now: () => now, logger });

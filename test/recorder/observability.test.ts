@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import { createPool } from '../../src/db/connect.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startRecorder, type Recorder } from '../../src/recorder/recorder.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { recorderConfig } from '../support/recorder-config.js';
 
 const PROMTOOL = '/usr/bin/promtool';
 
@@ -51,14 +51,12 @@ describe('/metrics, /healthz and /readyz of a recorder fed by the simulator', ()
   beforeAll(async () => {
     db = await createTestDatabase();
     dir = await mkdtemp(path.join(tmpdir(), 'observability-test-'));
-    const configFile = path.join(dir, 'config.json');
-    await writeFile(configFile, JSON.stringify({
+    const config = await recorderConfig(dir, db.url, {
       http: { port: 0, host: '127.0.0.1' },
       simulator: { updatesPerSecond: 200, heartbeatIntervalMs: 500, orderIntervalMs: 2000 },
       stream: { reconnect: { initialDelayMs: 200, maxDelayMs: 1000, healthyAfterMs: 60_000 } },
       snapshots: { chains: { underlyings: [] } },
-    }));
-    const config = loadConfig({ configFile, env: { DATABASE_URL: db.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+    });
     const logger = createLogger({ level: 'silent' });
     pool = createPool(db.url, config, logger);
     pool.on('error', () => undefined);

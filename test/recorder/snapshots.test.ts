@@ -1,15 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import { createPool } from '../../src/db/connect.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startRecorder } from '../../src/recorder/recorder.js';
 import { replayInto } from '../support/contents.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { recorderConfig } from '../support/recorder-config.js';
 
 // The seed tables REST snapshots fill, every column but serial ids and insert/update times.
 const SEED_TABLES: Record<string, string> = {
@@ -44,13 +44,11 @@ describe('REST snapshots recorded from the simulator', () => {
     db = await createTestDatabase();
     reference = await createTestDatabase();
     dir = await mkdtemp(path.join(tmpdir(), 'snapshots-test-'));
-    const configFile = path.join(dir, 'config.json');
-    await writeFile(configFile, JSON.stringify({
+    const config = await recorderConfig(dir, db.url, {
       simulator: { updatesPerSecond: 100, heartbeatIntervalMs: 500, orderIntervalMs: 700 },
       http: { port: 0, host: '127.0.0.1' },
       snapshots: { chains: { underlyings: ['AAPL'], intervalMs: 2000, strikeCount: 6, maxDte: 45 }, orders: { pollIntervalMs: 1500, lookbackDays: 30 }, transactions: { pollIntervalMs: 1500, lookbackDays: 30 } },
-    }));
-    const config = loadConfig({ configFile, env: { DATABASE_URL: db.url, SCHWAB_RECORDER_RECORDINGS_DIR: path.join(dir, 'recordings') } });
+    });
     const logger = createLogger({ level: 'silent' });
     const pool = createPool(db.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);
