@@ -1,6 +1,8 @@
 // What capture removes before anything is recorded (design.md §3.5): account numbers of ACCT_ACTIVITY messages
 // and the access token of LOGIN requests. Runs on every inbound frame, so frames without ACCT_ACTIVITY come back
 // as the same object, uncopied; redacted frames are copies that share every part they do not change.
+// Only the envelope (data[], content[]) is walked, a fixed two levels; message data is masked by its text
+// (schwab/account-mask.ts), so however deep a frame nests, redaction costs no stack.
 import { redactAccountActivityItem } from '../schwab/account-mask.js';
 
 type JsonObject = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // ACCT_ACTIVITY items → account_activity rows (schwab-protocol.md §4.4), and the two readers of the message
 // data's value formats that order events need: bcl.Decimal amounts and zone-less Eastern timestamps.
 import { DateTime } from 'luxon';
-import { maskAccountNumber, maskAccountNumbersInText } from '../schwab/account-mask.js';
+import { maskAccountNumber, maskAccountNumbersInText, maskAccountNumbersInValue } from '../schwab/account-mask.js';
 import { ACCT_ACTIVITY } from '../schwab/fields.js';
 import { isObject, NO_UNKNOWN_FIELDS, type ItemOutcome } from './item.js';
 import { rowFrom, type JsonValue, type NamedRow } from './tables.js';
@@ -33,11 +33,16 @@ export function decodeAccountActivity(item: Record<string, unknown>, receivedAt:
  */
 function messageBody(raw: unknown, account: unknown): { data: JsonValue | null; text: string | null } {
   if (raw === undefined || raw === null) return { data: null, text: null };
-  const source = typeof raw === 'string' ? raw : JSON.stringify(raw);
-  const masked = maskAccountNumbersInText(source, account);
+  const masked = typeof raw === 'string' ? maskAccountNumbersInText(raw, account) : maskedValueText(raw, account);
   const parsed = parseJson(masked);
   if (typeof parsed === 'object' && parsed !== null) return { data: parsed, text: null };
   return { data: null, text: masked };
+}
+
+/** Field 3 sent parsed (not what Schwab does) is masked as a value: one nested too deep to walk is a marker text. */
+function maskedValueText(raw: unknown, account: unknown): string {
+  const value = maskAccountNumbersInValue(raw, account);
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
 }
 
 function parseJson(text: string): JsonValue | undefined {

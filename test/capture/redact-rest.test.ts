@@ -29,6 +29,19 @@ describe('redactRestBody', () => {
     }
   });
 
+  it('walks 1000 levels and replaces what is nested deeper whole, even 200,000 levels deep', () => {
+    const nested = (levels: number) => JSON.parse(`${'['.repeat(levels)}{"accountNumber":"12345678"}${']'.repeat(levels)}`) as unknown;
+    expect(JSON.stringify(redactRestBody(nested(999))))
+      .toBe(`${'['.repeat(999)}{"accountNumber":"...678"}${']'.repeat(999)}`);
+    expect(JSON.stringify(redactRestBody(nested(200_000))))
+      .toBe(`${'['.repeat(1000)}"[redacted: nested too deep to mask]"${']'.repeat(1000)}`);
+  });
+
+  it('keeps a "__proto__" key as a plain key', () => {
+    const body = JSON.parse('{"__proto__":{"accountNumber":"12345678"}}') as unknown;
+    expect(JSON.stringify(redactRestBody(body))).toBe('{"__proto__":{"accountNumber":"...678"}}');
+  });
+
   it('does not change the body it is given and is idempotent', () => {
     const body = { accountNumber: '12345678' };
     const once = redactRestBody(body);

@@ -70,6 +70,51 @@ describe('redactInboundFrame', () => {
     expect(second?.['3']).toBe('Feature not supported for account ...678.');
   });
 
+  it('masks account numbers in other account keys and in free text of the message data (issue 12)', () => {
+    const item = (data: string) => ({ seq: 1, key: 'k', '1': '46828469', '2': 'X', '3': data });
+    const frame = {
+      data: [{
+        service: 'ACCT_ACTIVITY', content: [
+          item('{"Acct":46828469,"SchwabOrderID":1004682846912}'),
+          item('{"Note":"Order for account 46828469 filled","LegId":"46828469123"}'),
+          item('{"ToAccount":"42815784","FromAccountIds":[42815785,"42815786"],"OrderAccount":"TDAAccount"}'),
+          item('Transfer to acct# 42815784 done; order 123456789012 settled'),
+        ],
+      }],
+    };
+    expect(itemsOf(redactInboundFrame(frame)).map((i) => i['3'])).toEqual([
+      '{"Acct":"...469","SchwabOrderID":1004682846912}',
+      '{"Note":"Order for account ...469 filled","LegId":"46828469123"}',
+      '{"ToAccount":"...784","FromAccountIds":["...785","...786"],"OrderAccount":"TDAAccount"}',
+      'Transfer to acct# ...784 done; order 123456789012 settled',
+    ]);
+  });
+
+  it('changes nothing but the account numbers of every real message, whatever digits its ids hold', () => {
+    // The real capture with its masks replaced by digits: order and leg ids that hold the account's digits,
+    // 8-digit venue and execution ids, dates in execution ids.
+    const withDigits = (frame: unknown, account: string) => JSON.parse(JSON.stringify(frame)
+      .replaceAll('#############', `10${ACCOUNT}567`)
+      .replaceAll('"1":"########"', `"1":"${account}"`)
+      .replaceAll('\\"AccountNumber\\":\\"########\\"', `\\"AccountNumber\\":\\"${account}\\"`)
+      .replaceAll('########', '87654321')
+      .replaceAll('#', '7')) as unknown;
+    for (const frame of sampleLines('stream-acct-activity.jsonl')) {
+      const input = withDigits(frame, ACCOUNT);
+      expect(JSON.stringify(input)).toContain(`\\"AccountNumber\\":\\"${ACCOUNT}\\"`);
+      expect(redactInboundFrame(input)).toEqual(withDigits(frame, '...678'));
+    }
+  });
+
+  it('masks message data nested 200,000 levels deep, as text or replaced whole when sent parsed', () => {
+    const deep = `${'['.repeat(200_000)}{"Acct":46828469}${']'.repeat(200_000)}`;
+    const frame = (data: unknown) => ({ data: [{ service: 'ACCT_ACTIVITY', content: [{ seq: 1, key: 'k', '1': '46828469', '2': 'X', '3': data }] }] });
+    const [asText] = itemsOf(redactInboundFrame(frame(deep)));
+    expect(asText?.['3']).toBe(`${'['.repeat(200_000)}{"Acct":"...469"}${']'.repeat(200_000)}`);
+    const [parsed] = itemsOf(redactInboundFrame(frame(JSON.parse(deep))));
+    expect(parsed).toEqual({ seq: 1, key: 'k', '1': '...469', '2': 'X', '3': '[redacted: nested too deep to mask]' });
+  });
+
   it('keeps the empty account of the SUBSCRIBED ack as it is', () => {
     const frame = { data: [{ service: 'ACCT_ACTIVITY', content: [{ seq: 0, key: 'k', '1': '', '2': 'SUBSCRIBED', '3': '' }] }] };
     expect(itemsOf(redactInboundFrame(frame))[0]).toEqual({ seq: 0, key: 'k', '1': '', '2': 'SUBSCRIBED', '3': '' });
