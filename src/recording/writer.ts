@@ -68,7 +68,7 @@ export class RecordingWriter {
     const now = options.now ?? Date.now;
     const id = options.recordingId ?? newRecordingId(now());
     const folder = path.join(options.dir, id);
-    await mkdir(folder, { recursive: true });
+    await mkdir(folder, { recursive: true, mode: 0o700 }); // a recording holds an account's orders: owner only
     const writer = new RecordingWriter(id, folder, options);
     writer.unlock = await lockRecording(folder, options.logger);
     const previous = await existingSegments(folder);
@@ -218,7 +218,7 @@ export class RecordingWriter {
   private startSegment(segment: number): void {
     const now = (this.options.now ?? Date.now)();
     this.segment = segment;
-    this.file = open(path.join(this.folder, segmentName(segment)), 'a');
+    this.file = open(path.join(this.folder, segmentName(segment)), 'a', 0o600);
     this.file.catch(() => undefined); // reported through the write chain
     this.segmentStartedAt = now;
     this.segmentBytes = 0;
@@ -231,7 +231,7 @@ export class RecordingWriter {
   private compress(name: string): void {
     const source = path.join(this.folder, name);
     const target = `${source}.gz`;
-    const job = pipeline(createReadStream(source), createGzip({ level: GZIP_LEVEL }), createWriteStream(`${target}.tmp`))
+    const job = pipeline(createReadStream(source), createGzip({ level: GZIP_LEVEL }), createWriteStream(`${target}.tmp`, { mode: 0o600 }))
       .then(() => rename(`${target}.tmp`, target))
       .then(() => unlink(source))
       .catch((error: unknown) => this.options.logger.warn({ err: error, segment: name }, 'could not compress a closed segment; it stays uncompressed'));
