@@ -11,7 +11,7 @@ import { evaluateReadiness, startHttpServer, type HttpServer, type Readiness } f
 import type { Logger } from '../log/logger.js';
 import { backlogSeconds } from '../metrics/registry.js';
 import { Pipeline, type PipelineOptions } from '../pipeline/pipeline.js';
-import { pruneRecordings, type ActiveRecording } from '../recording/retention.js';
+import { isRecordingId, pruneRecordings, type ActiveRecording } from '../recording/retention.js';
 import { RecordingWriter } from '../recording/writer.js';
 import { MarketSchedule } from '../schedule/market-hours.js';
 import { SchwabApi } from '../schwab/endpoints.js';
@@ -214,7 +214,7 @@ async function openRecording(config: Config, logger: Logger): Promise<RecordingW
 async function newestRecording(dir: string): Promise<string | null> {
   const names = await readdir(dir).catch(() => [] as string[]);
   // Ids start with their UTC start time, so the newest sorts last.
-  return names.filter((n) => /^\d{8}T\d{6}Z-[0-9a-f]+$/.test(n)).sort().at(-1) ?? null;
+  return names.filter(isRecordingId).sort().at(-1) ?? null;
 }
 
 /** Hourly: partitions ahead, partition retention, recording retention. Failures are logged, never fatal. */

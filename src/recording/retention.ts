@@ -3,11 +3,17 @@
 // continues one recording across restarts, and without this its journal would only ever grow. A segment of the
 // active recording goes only when it is closed, older than the cutoff, and committed (the checkpoint is past its
 // last line), and only from the front: the recording stays one unbroken run of lines from its first segment on.
+// Only folders named like a recording id are touched: the recordings folder may hold anything else of its owner's.
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { segmentNumber } from './format.js';
 import { firstSeqOf, segmentFiles } from './reader.js';
+
+/** A recording's folder name, as newRecordingId makes it: its UTC start time, then random hex. */
+const RECORDING_ID = /^\d{8}T\d{6}Z-[0-9a-f]+$/;
+
+export const isRecordingId = (name: string): boolean => RECORDING_ID.test(name);
 
 export interface ActiveRecording {
   folder: string;
@@ -30,7 +36,7 @@ export async function pruneRecordings(
   const cutoff = now - retentionDays * 86_400_000;
   for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) {
     const folder = path.join(dir, name);
-    if (folder === active.folder || !(await stat(folder)).isDirectory()) continue;
+    if (!isRecordingId(name) || folder === active.folder || !(await stat(folder)).isDirectory()) continue;
     if ((await stat(folder)).mtimeMs < cutoff) {
       await rm(folder, { recursive: true, force: true });
       pruned.recordings.push(name);

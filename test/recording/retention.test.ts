@@ -83,4 +83,16 @@ describe('recording retention', () => {
     expect((await pruneRecordings(dir, 30, active(0), silent, NOW)).recordings).toEqual(['20250101T000000Z-aaaaaa']);
     expect((await readdir(dir)).sort()).toEqual(['20260101T000000Z-bbbbbb', path.basename(writer.folder)].sort());
   });
+
+  it('deletes only folders named like a recording id: other folders and files in the recordings folder stay', async () => {
+    const others = ['my-notes', 'notes.txt', '20250101T000000Z-aaaaaa.bak', 'lost+found'];
+    for (const name of ['my-notes', '20250101T000000Z-aaaaaa.bak', 'lost+found']) await mkdir(path.join(dir, name));
+    await writeFile(path.join(dir, 'my-notes', 'plan.md'), 'keep me');
+    await writeFile(path.join(dir, 'notes.txt'), 'keep me');
+    await mkdir(path.join(dir, '20250101T000000Z-aaaaaa'));
+    for (const name of [...others, '20250101T000000Z-aaaaaa']) await age(path.join(dir, name), 400);
+    expect((await pruneRecordings(dir, 30, active(0), silent, NOW)).recordings).toEqual(['20250101T000000Z-aaaaaa']);
+    expect((await readdir(dir)).sort()).toEqual([...others, path.basename(writer.folder)].sort());
+    expect(await readdir(path.join(dir, 'my-notes'))).toEqual(['plan.md']);
+  });
 });
