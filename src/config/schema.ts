@@ -79,6 +79,8 @@ const stream = z.strictObject({
   heartbeatTimeoutMs: ms,
   /** A subscribed service without data this long while the market is open: reconnect. */
   dataSilenceTimeoutMs: ms,
+  /** The largest streamer frame taken, inflated (Schwab's largest are under 1 MiB); a larger one reconnects. */
+  maxFrameBytes: z.number().int().min(1024),
   reconnect: z.strictObject({
     initialDelayMs: ms,
     maxDelayMs: ms,

@@ -1,6 +1,10 @@
 // Every Prometheus metric of the recorder, on one registry, named with units per Prometheus conventions.
-// Labels stay low-cardinality: a service, a table, an endpoint name, a reason — never a symbol or an account.
+// Labels stay low-cardinality: a service, a table, an endpoint name, a reason — never a symbol or an account. A label
+// whose value can come off the wire is closed to a list (labels.ts): anything else is `other`.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  closedLabels, commandLabel, frameKindLabel, reconnectReasonLabel, responseCodeLabel, serviceLabel, tableLabel,
+} from './labels.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -33,12 +37,16 @@ export const restRetries = new Counter({
 export const streamConnected = new Gauge({
   name: 'schwab_stream_connected', help: '1 while the streamer socket is open and logged in', ...on,
 });
-export const streamReconnects = new Counter({
+export const streamReconnects = closedLabels(new Counter({
   name: 'schwab_stream_reconnects_total', help: 'Streamer reconnects, by reason', labelNames: ['reason'] as const, ...on,
-});
-export const streamFrames = new Counter({
+}), { reason: reconnectReasonLabel });
+export const streamFrames = closedLabels(new Counter({
   name: 'schwab_stream_frames_received_total', help: 'Streamer frames received, by kind (data service, response, notify, invalid)',
   labelNames: ['kind'] as const, ...on,
+}), { kind: frameKindLabel });
+export const streamFrameErrors = new Counter({
+  name: 'schwab_stream_frame_errors_total', help: 'Streamer frames the session could not capture or handle (logged at most once a minute per stage), by stage',
+  labelNames: ['stage'] as const, ...on,
 });
 export const streamBytes = new Counter({
   name: 'schwab_stream_received_bytes_total', help: 'Streamer bytes received', ...on,
@@ -46,32 +54,32 @@ export const streamBytes = new Counter({
 export const streamLastHeartbeat = new Gauge({
   name: 'schwab_stream_last_heartbeat_timestamp_seconds', help: 'When the last heartbeat arrived (unix seconds)', ...on,
 });
-export const streamLastData = new Gauge({
+export const streamLastData = closedLabels(new Gauge({
   name: 'schwab_stream_last_data_timestamp_seconds', help: 'When the last data frame of a service arrived (unix seconds)',
   labelNames: ['service'] as const, ...on,
-});
+}), { service: serviceLabel });
 export const streamSubscribedKeys = new Gauge({
   name: 'schwab_stream_subscribed_keys', help: 'Keys subscribed and acknowledged, by service', labelNames: ['service'] as const, ...on,
 });
-export const streamResponses = new Counter({
+export const streamResponses = closedLabels(new Counter({
   name: 'schwab_stream_responses_total', help: 'Streamer responses, by service, command and code',
   labelNames: ['service', 'command', 'code'] as const, ...on,
-});
+}), { service: serviceLabel, command: commandLabel, code: responseCodeLabel });
 
 // ---- decode
-export const decodeUnknown = new Counter({
+export const decodeUnknown = closedLabels(new Counter({
   name: 'recorder_decode_unknown_total', help: 'Unknown streamer fields or services seen (kept in the recording), by service and kind',
   labelNames: ['service', 'kind'] as const, ...on,
-});
+}), { service: serviceLabel });
 
 // ---- pipeline: buffers, flush, checkpoint
 export const rowsWritten = new Counter({
   name: 'recorder_rows_written_total', help: 'Rows committed to PostgreSQL, by table', labelNames: ['table'] as const, ...on,
 });
-export const rowsRejected = new Counter({
+export const rowsRejected = closedLabels(new Counter({
   name: 'recorder_rows_rejected_total', help: 'Rows or frames quarantined in rejected_rows, by table and reason class (decode, or a SQLSTATE class)',
   labelNames: ['table', 'reason'] as const, ...on,
-});
+}), { table: tableLabel });
 export const flushDuration = new Histogram({
   name: 'recorder_flush_duration_seconds', help: 'Duration of one flush transaction (partitions, COPY per table, checkpoint, commit)',
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], ...on,

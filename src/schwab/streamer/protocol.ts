@@ -119,15 +119,24 @@ export function classifyFrame(frame: unknown): ServerFrame {
   return out;
 }
 
+/**
+ * Only strings and numbers are read: String() or Number() of an array joins it recursively, and a frame nested
+ * 200,000 levels deep would overflow the stack. Anything else reads as empty (code -1).
+ */
 function responseItem(item: Record<string, unknown>): ResponseItem {
   const content = isObject(item.content) ? item.content : {};
+  const code = scalar(content.code);
   return {
-    service: String(item.service ?? ''),
-    command: String(item.command ?? ''),
-    requestid: String(item.requestid ?? ''),
-    code: typeof content.code === 'number' ? content.code : Number(content.code ?? -1),
-    msg: String(content.msg ?? ''),
+    service: scalar(item.service),
+    command: scalar(item.command),
+    requestid: scalar(item.requestid),
+    code: code.trim() === '' ? -1 : Number(code),
+    msg: scalar(content.msg),
   };
+}
+
+function scalar(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

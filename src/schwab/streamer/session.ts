@@ -8,9 +8,10 @@ import type { CaptureSink } from '../../capture/sink.js';
 import { redactOutboundRequest } from '../../capture/redact.js';
 import { RecorderError, isRecorderError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { isStreamService } from '../../metrics/labels.js';
 import {
-  streamConnected, streamFrames, streamBytes, streamLastData, streamLastHeartbeat, streamReconnects, streamResponses,
-  streamSubscribedKeys,
+  streamConnected, streamFrameErrors, streamFrames, streamBytes, streamLastData, streamLastHeartbeat, streamReconnects,
+  streamResponses, streamSubscribedKeys,
 } from '../../metrics/registry.js';
 import { SERVICES, type RecordedService } from '../fields.js';
 import { Backoff } from './backoff.js';
@@ -42,6 +43,8 @@ export interface StreamerSessionOptions {
   maxConnectionRefusals?: number;
   /** How long to wait for the response to one request. */
   responseTimeoutMs?: number;
+  /** The largest frame taken, after inflation (ws maxPayload); a larger one ends the connection (1009), which reconnects. */
+  maxFrameBytes?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -55,6 +58,12 @@ const CLOSE_GRACE_MS = 2000;
 const SUSPENDED_WAIT_MS = 60_000;
 
 const SILENCE_WATCHED: readonly RecordedService[] = ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS'];
+/** ws's default maxPayload is 100 MiB; Schwab's largest frames (a 500-key level-one snapshot) are well under 1 MiB. */
+const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** A frame the session cannot handle is logged at most this often per stage; every one is counted. */
+const FRAME_ERROR_LOG_INTERVAL_MS = 60_000;
+
+type FrameStage = 'capture' | 'handle';
 
 interface Connection {
   socket: WebSocket;
@@ -75,7 +84,11 @@ export class StreamerSession extends EventEmitter {
   private suspended = false;
   private stateValue: SessionState = 'idle';
   private lastFrameAt = 0;
+  /** Only services Schwab documents: a peer that makes up service names must not grow it. */
   private readonly lastDataAt = new Map<string, number>();
+  private readonly frameErrors: Record<FrameStage, { loggedAt: number | null; since: number }> = {
+    capture: { loggedAt: null, since: 0 }, handle: { loggedAt: null, since: 0 },
+  };
   private lostAt: number | null = null;
   private refusals = 0;
   private requestCounter = 0;
@@ -198,8 +211,9 @@ export class StreamerSession extends EventEmitter {
     // skipUTF8Validation: Schwab has sent frames with raw invalid bytes (schwab-protocol.md §3.2). Validating would
     // close the socket (1007) and lose the session; unvalidated, the frame is decoded with U+FFFD, journaled and
     // quarantined like any unparsable frame. It also saves a pass over every byte received.
+    // maxPayload bounds a frame after inflation: a small deflated frame must not expand into gigabytes.
     const socket = new WebSocket(info.streamerSocketUrl, {
-      perMessageDeflate: true, handshakeTimeout: this.responseTimeout(), skipUTF8Validation: true,
+      perMessageDeflate: true, handshakeTimeout: this.responseTimeout(), skipUTF8Validation: true, maxPayload: this.maxFrameBytes(),
     });
     const connection: Connection = { socket, info, loggedInAt: null, subscribed: new Map(), pending: new Map(), closeReason: null };
     this.connection = connection;
@@ -209,7 +223,7 @@ export class StreamerSession extends EventEmitter {
         for (const waiting of connection.pending.values()) waiting.reject(new SessionEnded(connection.closeReason));
         resolve(connection.closeReason);
       });
-      socket.on('error', (error) => { connection.closeReason ??= `socket_error:${error.message}`; });
+      socket.on('error', (error) => { connection.closeReason ??= this.socketErrorReason(error); });
     });
     socket.on('message', (data) => this.onMessage(connection, data.toString()));
     const watchdog = setInterval(() => this.checkLiveness(connection), Math.min(1000, this.options.heartbeatTimeoutMs / 4));
@@ -298,6 +312,10 @@ export class StreamerSession extends EventEmitter {
     connection.socket.send(JSON.stringify({ requests: [request] }));
   }
 
+  /**
+   * Capture first, then the session's own reading of the frame. Neither may throw out of the socket's message
+   * handler (that would end the process): a failure is counted, logged now and then, and the next frame goes on.
+   */
   private onMessage(connection: Connection, text: string): void {
     const receivedAt = this.now();
     let parsed: unknown;
@@ -306,8 +324,12 @@ export class StreamerSession extends EventEmitter {
     } catch {
       parsed = undefined;
     }
-    this.options.capture.wsFrame(text, parsed, receivedAt);
+    this.guarded('capture', () => this.options.capture.wsFrame(text, parsed, receivedAt));
     this.lastFrameAt = receivedAt;
+    this.guarded('handle', () => this.handleFrame(connection, text, parsed, receivedAt));
+  }
+
+  private handleFrame(connection: Connection, text: string, parsed: unknown, receivedAt: number): void {
     streamBytes.inc(Buffer.byteLength(text));
     if (parsed === undefined) {
       streamFrames.inc({ kind: 'invalid' });
@@ -320,7 +342,7 @@ export class StreamerSession extends EventEmitter {
     }
     for (const item of frame.data) {
       streamFrames.inc({ kind: item.service });
-      this.lastDataAt.set(item.service, receivedAt);
+      if (isStreamService(item.service)) this.lastDataAt.set(item.service, receivedAt);
       streamLastData.set({ service: item.service }, receivedAt / 1000);
       this.emit('data', item.service);
     }
@@ -338,6 +360,33 @@ export class StreamerSession extends EventEmitter {
       connection.closeReason = codeReason(response.code);
       this.event('server_notice', { code: response.code, msg: response.msg, service: response.service });
     }
+  }
+
+  private guarded(stage: FrameStage, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.frameFailed(stage, error);
+    }
+  }
+
+  private frameFailed(stage: FrameStage, error: unknown): void {
+    streamFrameErrors.inc({ stage });
+    const state = this.frameErrors[stage];
+    state.since += 1;
+    const now = this.now();
+    if (state.loggedAt !== null && now - state.loggedAt < FRAME_ERROR_LOG_INTERVAL_MS) return;
+    this.options.logger.error({ stage, err: error, frames: state.since }, 'a streamer frame could not be handled; the session goes on');
+    state.loggedAt = now;
+    state.since = 0;
+  }
+
+  private socketErrorReason(error: Error): string {
+    if ((error as NodeJS.ErrnoException).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      this.options.logger.warn({ maxFrameBytes: this.maxFrameBytes() }, 'a streamer frame is over stream.maxFrameBytes; reconnecting');
+      return `frame_too_large: a frame over ${this.maxFrameBytes()} bytes (stream.maxFrameBytes)`;
+    }
+    return `socket_error:${error.message}`;
   }
 
   private checkLiveness(connection: Connection): void {
@@ -417,6 +466,10 @@ export class StreamerSession extends EventEmitter {
 
   private responseTimeout(): number {
     return this.options.responseTimeoutMs ?? 10_000;
+  }
+
+  private maxFrameBytes(): number {
+    return this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   }
 }
 
