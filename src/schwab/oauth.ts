@@ -1,5 +1,6 @@
 // Schwab's OAuth 2 endpoints (shared/schwab-protocol.md §1): the browser authorize URL, and the token endpoint for
 // the authorization-code and refresh-token grants (form-encoded, HTTP Basic with the app key and secret).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
@@ -49,10 +50,27 @@ export function oauthSettings(schwab: Config['schwab']): OAuthSettings {
   return { ...schwab, appKey: schwab.appKey, appSecret: schwab.appSecret };
 }
 
-/** Where the user logs in; Schwab then redirects the browser to the callback URL with `?code=...`. */
-export function authorizeUrl(settings: Pick<OAuthSettings, 'apiBaseUrl' | 'appKey' | 'callbackUrl'>): string {
+/**
+ * Where the user logs in; Schwab then redirects the browser to the callback URL with `?code=...`, and with the
+ * `state` given here echoed back (RFC 6749 §4.1.1), so a callback server can tell its own login's redirect apart.
+ */
+export function authorizeUrl(settings: Pick<OAuthSettings, 'apiBaseUrl' | 'appKey' | 'callbackUrl'>, state?: string): string {
   const query = new URLSearchParams({ client_id: settings.appKey, redirect_uri: settings.callbackUrl, response_type: 'code' });
+  if (state !== undefined) query.set('state', state);
   return `${apiUrl(settings.apiBaseUrl, '/v1/oauth/authorize')}?${query.toString()}`;
+}
+
+/** A fresh `state` for one login: 128 random bits, URL-safe. */
+export function newOAuthState(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Whether a callback carries the login's own `state` (compared in constant time: it is a one-login secret). */
+export function stateMatches(received: string | null, expected: string): boolean {
+  if (received === null) return false;
+  const a = Buffer.from(received);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**

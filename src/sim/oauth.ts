@@ -39,10 +39,14 @@ export class OAuthServer {
     return code;
   }
 
-  /** The callback URL the browser lands on after login: `<callback>?code=<url-encoded>&session=<uuid>`. */
-  redirectUrl(code: string): string {
+  /**
+   * The callback URL the browser lands on after login: `<callback>?code=<url-encoded>&session=<uuid>`, plus the
+   * authorize request's `state`, echoed as OAuth requires, when it had one.
+   */
+  redirectUrl(code: string, state?: string): string {
     const separator = this.options.callbackUrl.includes('?') ? '&' : '?';
-    return `${this.options.callbackUrl}${separator}code=${encodeURIComponent(code)}&session=${randomUUID()}`;
+    const echo = state === undefined ? '' : `&state=${encodeURIComponent(state)}`;
+    return `${this.options.callbackUrl}${separator}code=${encodeURIComponent(code)}&session=${randomUUID()}${echo}`;
   }
 
   /** GET /v1/oauth/authorize: the user "logs in" at once and is redirected with a code. */
@@ -54,7 +58,7 @@ export class OAuthServer {
     if (redirect !== null && redirect !== this.options.callbackUrl) {
       return { status: 400, body: { error: 'invalid_request', error_description: 'redirect_uri does not match the registered callback URL' } };
     }
-    return { status: 302, headers: { location: this.redirectUrl(this.issueCode()) } };
+    return { status: 302, headers: { location: this.redirectUrl(this.issueCode(), query.get('state') ?? undefined) } };
   }
 
   /** POST /v1/oauth/token. */

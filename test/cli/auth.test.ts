@@ -161,18 +161,61 @@ describe('auth commands against the simulator', () => {
     expect(run.stderr).toMatch(/^error: Schwab rejected the refresh token \(HTTP 400: unsupported_token_type\).*run `schwab-recorder auth login`$/m);
   });
 
-  it('auth login --listen serves the callback URL over HTTPS and catches the code', async () => {
-    const redirect = sim.authorizationRedirectUrl();
-    let visited = false;
+  /** The authorize URL `auth login` printed. */
+  const printedUrl = (stdout: string): URL => new URL(/^ {2}(http\S+)$/m.exec(stdout)![1]!);
+
+  /** What a browser does with the authorize URL: Schwab (the simulator) redirects it to the callback URL. */
+  async function redirectOf(authorize: URL): Promise<string> {
+    const response = await fetch(authorize, { redirect: 'manual' });
+    return response.headers.get('location')!;
+  }
+
+  /** A browser's visit to the callback server (self-signed certificate accepted). */
+  function visit(url: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      get(url, { rejectUnauthorized: false }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+  }
+
+  /** `auth login --listen`; once the callback server listens, `browser` plays the browser with the printed URL. */
+  async function listenLogin(browser: (authorize: URL) => Promise<void>): Promise<CliResult> {
+    let visiting: Promise<void> | undefined;
     const run = await spawnCli(['auth', 'login', '--listen', '--timeout', '30'], env(), undefined, (stdout) => {
-      if (visited || !stdout.includes('Waiting for the browser')) return;
-      visited = true;
-      get(redirect, { rejectUnauthorized: false }, (response) => response.resume()).on('error', () => undefined);
+      if (visiting === undefined && stdout.includes('Waiting for the browser')) visiting = browser(printedUrl(stdout));
+    });
+    await visiting;
+    return run;
+  }
+
+  it('auth login --listen sends a random state, serves the callback URL over HTTPS and catches the code', async () => {
+    let state: string | null = null;
+    const run = await listenLogin(async (authorize) => {
+      state = authorize.searchParams.get('state');
+      expect((await visit(await redirectOf(authorize))).status).toBe(200);
     });
     expect(run.stderr).not.toContain('error');
     expect(run.code).toBe(0);
+    expect(state).toMatch(/^[\w-]{22}$/);
     expect(run.stdout).toMatch(/^refresh token expires:\s+\S+ \(6d 23h\)$/m);
     const stored = await new TokenStore(tokenFile()).read();
     expect(Date.now() - stored!.refreshTokenIssuedAt).toBeLessThan(60_000);
+  });
+
+  it('auth login --listen answers a callback without its state, or with another, with an error page and ignores it', async () => {
+    const refused: Array<{ status: number; body: string }> = [];
+    const run = await listenLogin(async (authorize) => {
+      // Valid codes: had the login used either, it would have ended there and the last visit found no server.
+      refused.push(await visit(sim.authorizationRedirectUrl()));
+      refused.push(await visit(`${sim.authorizationRedirectUrl()}&state=${'A'.repeat(22)}`));
+      expect((await visit(await redirectOf(authorize))).status).toBe(200);
+    });
+    expect(run.code).toBe(0);
+    expect(refused).toEqual(Array(2).fill({
+      status: 400, body: 'This is not the login started in the terminal (its state is missing or wrong). Open the URL printed there.\n',
+    }));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isRecorderError } from '../../src/errors.js';
-import { authorizeUrl, codeFromRedirect, oauthSettings } from '../../src/schwab/oauth.js';
+import { authorizeUrl, codeFromRedirect, newOAuthState, oauthSettings, stateMatches } from '../../src/schwab/oauth.js';
 import { loadConfig } from '../../src/config/load.js';
 
 describe('OAuth helpers', () => {
@@ -8,6 +8,16 @@ describe('OAuth helpers', () => {
     const url = new URL(authorizeUrl({ apiBaseUrl: 'https://api.schwabapi.com/', appKey: 'KEY123', callbackUrl: 'https://127.0.0.1:8182' }));
     expect(`${url.origin}${url.pathname}`).toBe('https://api.schwabapi.com/v1/oauth/authorize');
     expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'KEY123', redirect_uri: 'https://127.0.0.1:8182', response_type: 'code' });
+  });
+
+  it('adds a state when given one, a fresh random one per login, and matches only that state', () => {
+    const state = newOAuthState();
+    const url = new URL(authorizeUrl({ apiBaseUrl: 'https://api.schwabapi.com', appKey: 'KEY123', callbackUrl: 'https://127.0.0.1:8182' }, state));
+    expect(url.searchParams.get('state')).toBe(state);
+    expect(state).toMatch(/^[\w-]{22}$/);
+    expect(newOAuthState()).not.toBe(state);
+    expect([stateMatches(state, state), stateMatches(null, state), stateMatches('', state), stateMatches(`${state}x`, state)])
+      .toEqual([true, false, false, false]);
   });
 
   it('takes the code from the pasted redirect URL and decodes it exactly once', () => {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import selfsigned from 'selfsigned';
 import { RecorderError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { authorizeUrl, newOAuthState, oauthSettings, stateMatches } from '../../schwab/oauth.js';
 import { TokenManager, describeTimeLeft, noTokensError, tokenStatus, type TokenStatus } from '../../schwab/token-manager.js';
 import { TokenStore } from '../../schwab/token-store.js';
 import type { CliContext } from '../context.js';
@@ -35,10 +36,13 @@ async function login(ctx: CliContext, listen: boolean, timeoutMs: number): Promi
   if (schwab.callbackUrl.endsWith('/')) {
     ctx.logger().warn({ callbackUrl: schwab.callbackUrl }, 'the callback URL ends with "/": Schwab requires it to match the registered one exactly, which usually has none');
   }
-  process.stdout.write(`Open this URL in a browser, log in to Schwab and allow the app:\n\n  ${manager.authorizeUrl()}\n\n`);
+  // Only a listening callback server needs a state: anyone on the machine can send it a request with a code.
+  const state = listen ? newOAuthState() : undefined;
+  const url = state === undefined ? manager.authorizeUrl() : authorizeUrl(oauthSettings(schwab), state);
+  process.stdout.write(`Open this URL in a browser, log in to Schwab and allow the app:\n\n  ${url}\n\n`);
   let code: string;
-  if (listen) {
-    code = await catchCallback(schwab.callbackUrl, timeoutMs, ctx.logger(), () => process.stdout.write(
+  if (state !== undefined) {
+    code = await catchCallback(schwab.callbackUrl, state, timeoutMs, ctx.logger(), () => process.stdout.write(
       `Waiting for the browser to come back to ${schwab.callbackUrl} (accept the self-signed certificate warning)...\n`));
   } else {
     process.stdout.write(`The browser then goes to ${schwab.callbackUrl}?code=... (the page itself may fail to load).\n`
@@ -95,9 +99,11 @@ async function readLine(): Promise<string> {
 
 /**
  * Serves the callback URL over HTTPS with a certificate made on the spot, and resolves with the code of the first
- * request to its path that carries one (`onListening` runs once the port is open). A request with `?error=` (the user declined) fails the login.
+ * request to its path that carries one and this login's `state` (`onListening` runs once the port is open). A request
+ * without that state is answered with an error page and ignored: it is not the redirect of the login printed here.
+ * A request with `?error=` (the user declined) fails the login.
  */
-async function catchCallback(callbackUrl: string, timeoutMs: number, logger: Logger, onListening: () => void): Promise<string> {
+async function catchCallback(callbackUrl: string, state: string, timeoutMs: number, logger: Logger, onListening: () => void): Promise<string> {
   const url = new URL(callbackUrl);
   if (url.protocol !== 'https:') {
     throw new RecorderError('USAGE', `--listen needs an https callback URL (schwab.callbackUrl / SCHWAB_CALLBACK_URL is ${callbackUrl})`);
@@ -120,6 +126,12 @@ async function catchCallback(callbackUrl: string, timeoutMs: number, logger: Log
     const received = new URL(target, 'https://callback.invalid');
     if (received.pathname !== expectedPath) {
       response.writeHead(404).end();
+      return;
+    }
+    if (!stateMatches(received.searchParams.get('state'), state)) {
+      response.writeHead(400, { 'Content-Type': 'text/plain' })
+        .end('This is not the login started in the terminal (its state is missing or wrong). Open the URL printed there.\n');
+      logger.warn('ignored a callback without this login\'s state');
       return;
     }
     const error = received.searchParams.get('error');
