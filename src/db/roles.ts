@@ -33,6 +33,11 @@ export async function ensureRoles(pool: pg.Pool, roles: { writer: RoleSpec; read
     await client.query(`GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${writer}`);
     await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${reader}`);
     const owned = await transferTables(client, writer);
+    // `record` checks the schema version at start (it migrates when behind): the writer reads the bookkeeping.
+    for (const table of ADMIN_TABLES) {
+      const { rows: [found] } = await client.query('SELECT to_regclass($1) IS NOT NULL AS found', [table]);
+      if (found.found) await client.query(`GRANT SELECT ON ${pg.escapeIdentifier(table)} TO ${writer}`);
+    }
     await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${reader}`);
     for (const creator of [writer, 'CURRENT_USER']) {
       await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${creator} IN SCHEMA ${schema} GRANT SELECT ON TABLES TO ${reader}`);
