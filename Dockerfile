@@ -24,7 +24,9 @@ COPY sql ./sql
 # Recordings and tokens live under /app/.data (mount a volume there); the `node` user (uid 1000) owns it.
 RUN mkdir -p /app/.data/recordings && chown -R node:node /app/.data
 USER node
-# config/default.json: http.port 9464 (/metrics, /healthz, /readyz), on 0.0.0.0.
+# config/default.json: http.port 9464 (/metrics, /healthz, /readyz) on 127.0.0.1; in a container it must listen on
+# every interface to be reachable at all (compose publishes it on the host's 127.0.0.1 only).
+ENV SCHWAB_RECORDER_HTTP_HOST=0.0.0.0
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

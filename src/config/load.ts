@@ -38,6 +38,7 @@ const ENV_VARIABLES: ReadonlyArray<{ name: string; path: string; kind: 'string' 
   { name: 'SCHWAB_CALLBACK_URL', path: 'schwab.callbackUrl', kind: 'string' },
   { name: 'SCHWAB_TOKEN_FILE', path: 'schwab.tokenFile', kind: 'string' },
   { name: 'SCHWAB_RECORDER_RECORDINGS_DIR', path: 'recording.dir', kind: 'string' },
+  { name: 'SCHWAB_RECORDER_HTTP_HOST', path: 'http.host', kind: 'string' },
 ];
 
 /** default.json → optional config file → environment variables, validated; throws ConfigError listing every problem. */

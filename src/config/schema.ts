@@ -153,6 +153,7 @@ const log = z.strictObject({
 const http = z.strictObject({
   /** /metrics, /healthz and /readyz; 0 picks a free port. */
   port: z.number().int().min(0).max(65535),
+  /** 127.0.0.1 by default (config/default.json): metrics are nobody else's business. The image sets 0.0.0.0. */
   host: z.string().min(1),
   /** /readyz fails while the oldest uncommitted recording line is older than this. */
   readyMaxBacklogSeconds: z.number().min(0),

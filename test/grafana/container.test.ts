@@ -3,12 +3,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
 import { GRAFANA, ROOT } from './dashboards.js';
 
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
 const compose = read('compose.yaml');
 const dockerfile = read('Dockerfile');
-const defaults = JSON.parse(read('config/default.json')) as { http?: { port?: number } };
+const defaults = JSON.parse(read('config/default.json')) as {
+  http?: { port?: number; host?: string };
+  database: { roles: { writer: { name: string } } };
+};
 const PORT = defaults.http?.port ?? 9464;
 
 /** The block of one compose service: its indented lines up to the next service. */
@@ -48,6 +52,12 @@ describe('Dockerfile', () => {
     expect(existsSync(path.join(ROOT, entry)), `${entry} after npm run build`).toBe(true);
   });
 
+  it('listens on every interface inside the container, where the default is loopback only', () => {
+    expect(defaults.http?.host).toBe('127.0.0.1');
+    expect(dockerfile).toMatch(/^ENV SCHWAB_RECORDER_HTTP_HOST=0\.0\.0\.0$/m);
+    expect(loadConfig({ env: { SCHWAB_RECORDER_HTTP_HOST: '0.0.0.0' } }).http.host).toBe('0.0.0.0');
+  });
+
   it('is multi-stage on node:20-slim, runs as a non-root user, and checks /healthz on the config port', () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
@@ -66,10 +76,26 @@ describe('Dockerfile', () => {
 
 describe('compose.yaml', () => {
   it('publishes the recorder on the config http port and Prometheus scrapes that port', () => {
-    expect(service('recorder')).toMatch(new RegExp(`- "${PORT}:${PORT}"`));
+    expect(service('recorder')).toMatch(new RegExp(`- "127\\.0\\.0\\.1:${PORT}:${PORT}"`));
     const scrape = read('grafana/prometheus.yml');
     expect([...scrape.matchAll(/targets:\s*\[([^\]]*)\]/g)].map((m) => m[1]?.trim())).toEqual([`'recorder:${PORT}'`]);
     expect(binds(service('prometheus'))).toContainEqual({ host: './grafana/prometheus.yml', container: '/etc/prometheus/prometheus.yml' });
+  });
+
+  it('publishes every port on 127.0.0.1 only', () => {
+    const published = [...compose.matchAll(/^ {4}ports:\n((?: {6}- .*\n)+)/gm)].flatMap((m) => [...(m[1] as string).matchAll(/- "?([^"\s]+)"?/g)].map((p) => p[1]));
+    expect(published).toEqual([`127.0.0.1:${PORT}:${PORT}`, '127.0.0.1:9090:9090', '127.0.0.1:3000:3000']);
+  });
+
+  it('runs the recorder as the writer role db-setup creates, and only db-setup as the superuser', () => {
+    const writer = defaults.database.roles.writer.name;
+    expect(envOf(service('recorder'))['DATABASE_URL'])
+      .toBe(`postgres://${writer}:\${SCHWAB_RECORDER_WRITER_PASSWORD}@postgres:5432/schwab_recorder`);
+    const setup = envOf(service('db-setup'));
+    expect(setup['DATABASE_URL']).toMatch(/^postgres:\/\/postgres:/);
+    expect(setup['SCHWAB_RECORDER_WRITER_PASSWORD']).toBe('${SCHWAB_RECORDER_WRITER_PASSWORD:?set SCHWAB_RECORDER_WRITER_PASSWORD}');
+    expect(service('db-setup')).toContain('db roles');
+    expect(loadConfig({ env: { SCHWAB_RECORDER_WRITER_PASSWORD: 'x' } }).database.roles.writer.password).toBe('x');
   });
 
   it('mounts only paths that exist, and Grafana\'s where its provisioning looks', () => {
