@@ -21,7 +21,7 @@ export async function decodeRecording(recording: string): Promise<DecodedRecordi
       rows.push(row);
     },
     snapshot: (snapshot, seq) => out.snapshots.push({ snapshot, seq }),
-    reject: () => undefined, event: () => undefined, unknown: () => undefined,
+    reject: () => undefined, event: () => undefined, unknown: () => undefined, untracked: () => undefined,
   });
   for await (const line of readRecording(recording)) {
     if (line.type === 'meta') continue;

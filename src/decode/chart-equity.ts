@@ -2,6 +2,7 @@
 // not the Streamer Guide's. Sequence (1) and chart day (8) are derivable from the chart time and are not stored.
 import { CHART_EQUITY } from '../schwab/fields.js';
 import { isFiniteNumber, NO_UNKNOWN_FIELDS, type ItemOutcome } from './item.js';
+import { isSaneInstant } from './values.js';
 import { rowFrom, TABLES, type ColumnSpec, type NamedRow } from './tables.js';
 
 const KNOWN_FIELDS = new Set(['key', 'seq', ...Object.values(CHART_EQUITY).map(String)]);
@@ -30,6 +31,7 @@ export function decodeChartEquity(item: Record<string, unknown>): ItemOutcome {
   if (!isFiniteNumber(time) || !Number.isSafeInteger(Math.round(time))) {
     return { ok: false, reason: 'bar has no chart time (field 7)' };
   }
+  if (!isSaneInstant(time)) return { ok: false, reason: `bar chart time (field 7) ${time} is not epoch milliseconds in 1990-2100` };
   const row: NamedRow = { symbol, datetime_ms: Math.round(time), datetime_utc: Math.round(time) };
   for (const [column, field] of PRICES) {
     const price = item[field];

@@ -2,7 +2,10 @@
 import type { Row } from './tables.js';
 
 export type ItemOutcome =
-  | { ok: true; row: Row; /** content keys the decoder does not know (e.g. "99") */ unknownFields: readonly string[] }
+  | {
+    ok: true; row: Row; /** content keys the decoder does not know (e.g. "99") */ unknownFields: readonly string[];
+    /** The key's merged state was not kept (a level-one service past its key cap). */ untracked?: true;
+  }
   | { ok: false; reason: string };
 
 export const NO_UNKNOWN_FIELDS: readonly string[] = Object.freeze([]);

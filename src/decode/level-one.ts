@@ -58,6 +58,13 @@ const SPECS: Record<LevelOneService, ServiceSpec> = {
   LEVELONE_OPTIONS: serviceSpec('option_quotes', LEVELONE_OPTIONS),
 };
 
+/**
+ * Keys whose merged state a level-one service keeps: far above what Schwab lets one login subscribe (hundreds to a
+ * few thousand), so only a peer sending made-up keys reaches it. Past it a new key's items are still stored, each as
+ * sent (deltas not merged, like after a reset), and counted: the state, and the checkpoint that saves it, stay bounded.
+ */
+export const MAX_LEVEL_ONE_KEYS = 20_000;
+
 export function levelOneTable(service: LevelOneService): TableName {
   return SPECS[service].table;
 }
@@ -92,8 +99,10 @@ export function decodeLevelOne(
     if (isSentinel || sentinels !== null) sentinels = flagSentinel(sentinels, slot.column, isSentinel);
   }
   row[spec.sentinels] = sentinels as string[] | null;
+  const fields = unknownFields ?? NO_UNKNOWN_FIELDS;
+  if (state.size >= MAX_LEVEL_ONE_KEYS && !state.has(key)) return { ok: true, row, unknownFields: fields, untracked: true };
   state.set(key, row);
-  return { ok: true, row, unknownFields: unknownFields ?? NO_UNKNOWN_FIELDS };
+  return { ok: true, row, unknownFields: fields };
 }
 
 function isSnapshot(item: Record<string, unknown>): boolean {

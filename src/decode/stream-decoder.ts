@@ -4,6 +4,7 @@ import { redactAccountActivityItem } from '../schwab/account-mask.js';
 import { decodeAccountActivity } from './account-activity.js';
 import { decodeChartEquity } from './chart-equity.js';
 import { isObject, type ItemOutcome } from './item.js';
+import { jsonExcerpt } from './json-text.js';
 import { decodeLevelOne, levelOneTable, type LevelOneService, type LevelOneState } from './level-one.js';
 import type { Row, TableName } from './tables.js';
 
@@ -12,6 +13,8 @@ export interface DecodeResult {
   /** `table` is the table the item was meant for, or FRAME_REJECT_TABLE when the frame itself is unusable. */
   rejects: { table: string; reason: string; raw: string }[];
   unknown: { service: string; kind: 'service' | 'field'; name: string }[];
+  /** The service of each item whose key's merge state was not kept (level-one key cap). */
+  untracked: string[];
 }
 
 /** rejected_rows.table_name of a frame that could not be split into items. */
@@ -79,7 +82,7 @@ export class StreamDecoder {
 
   /** `frame` is one parsed streamer text frame; `receivedAt` its capture time (epoch ms), stored as received_at. */
   decodeFrame(frame: unknown, receivedAt: number): DecodeResult {
-    const result: DecodeResult = { rows: [], rejects: [], unknown: [] };
+    const result: DecodeResult = { rows: [], rejects: [], unknown: [], untracked: [] };
     if (!isObject(frame)) {
       reject(result, FRAME_REJECT_TABLE, `frame is ${describe(frame)}, not an object`, frame);
     } else if ('data' in frame) {
@@ -138,26 +141,19 @@ export class StreamDecoder {
       return;
     }
     result.rows.push({ table: route.table, row: outcome.row });
+    if (outcome.untracked) result.untracked.push(service);
     for (const name of outcome.unknownFields) addUnknown(result, service, 'field', name);
   }
 }
 
 function reject(result: DecodeResult, table: string, reason: string, raw: unknown): void {
-  result.rejects.push({ table, reason, raw: rawText(raw) });
+  result.rejects.push({ table, reason, raw: jsonExcerpt(raw) });
 }
 
 /** One entry per (service, kind, name) per frame: a new field on every item of a frame is one finding. */
 function addUnknown(result: DecodeResult, service: string, kind: 'service' | 'field', name: string): void {
   if (result.unknown.some((u) => u.service === service && u.kind === kind && u.name === name)) return;
   result.unknown.push({ service, kind, name });
-}
-
-function rawText(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 function describe(value: unknown): string {

@@ -10,8 +10,15 @@ export const SENTINEL: unique symbol = Symbol('sentinel');
 export type Converted = CellValue | typeof SENTINEL;
 
 const INT4_MAX = 2_147_483_647;
-// Date's own limit; epoch ms beyond it cannot be written as a timestamp.
-const MAX_EPOCH_MS = 8.64e15;
+// Market data lives between these: a time outside them is a unit mistake (seconds, microseconds) or garbage, and
+// stored it would ask for a partition in the year 55000 (PostgreSQL refuses its bound, and every flush with it).
+const EARLIEST_SANE_MS = Date.UTC(1990, 0, 1);
+const LATEST_SANE_MS = Date.UTC(2100, 0, 1);
+
+/** True for epoch ms in [1990, 2100): the range in which a wire time is believed and a partition made for it. */
+export function isSaneInstant(ms: number): boolean {
+  return ms >= EARLIEST_SANE_MS && ms < LATEST_SANE_MS;
+}
 const DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})(?:$|[ T])/;
 
 /**
@@ -48,7 +55,7 @@ function toInteger(raw: unknown, type: ColumnType): Converted {
 function toMillis(raw: unknown): Converted {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return SENTINEL;
   // 0 is how Schwab says "no time" (indicative quote time of a non-index option): 1970 would be a lie.
-  if (raw === 0 || Math.abs(raw) > MAX_EPOCH_MS) return SENTINEL;
+  if (!isSaneInstant(raw)) return SENTINEL;
   return Math.round(raw);
 }
 

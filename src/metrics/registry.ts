@@ -72,6 +72,12 @@ export const decodeUnknown = closedLabels(new Counter({
   labelNames: ['service', 'kind'] as const, ...on,
 }), { service: serviceLabel });
 
+export const levelOneUntracked = new Counter({
+  name: 'recorder_levelone_untracked_items_total',
+  help: 'Level-one items stored without merging, their key past the per-service cap of keys whose state is kept, by service',
+  labelNames: ['service'] as const, ...on,
+});
+
 // ---- pipeline: buffers, flush, checkpoint
 export const rowsWritten = new Counter({
   name: 'recorder_rows_written_total', help: 'Rows committed to PostgreSQL, by table', labelNames: ['table'] as const, ...on,
@@ -101,7 +107,19 @@ export const bufferMaxBytes = new Gauge({ name: 'recorder_buffer_max_bytes', hel
 export const recordedSeq = new Gauge({ name: 'recorder_recorded_seq', help: 'Last sequence number journaled to the recording', ...on });
 export const committedSeq = new Gauge({ name: 'recorder_committed_seq', help: 'Last sequence number whose rows are committed (the checkpoint)', ...on });
 export const backlogLines = new Gauge({ name: 'recorder_backlog_lines', help: 'Recording lines not yet committed (recorded minus committed seq)', ...on });
-export const backlogSeconds = new Gauge({ name: 'recorder_backlog_seconds', help: 'Age of the oldest uncommitted recording line', ...on });
+/** Where the commit gauges read from at scrape time (the live pipeline); none: 0. */
+let commitHealth: (() => { backlogSeconds: number; stuckSeconds: number }) | null = null;
+export function watchCommits(source: typeof commitHealth): void {
+  commitHealth = source;
+}
+export const backlogSeconds = new Gauge({
+  name: 'recorder_backlog_seconds', help: 'Age of the oldest uncommitted recording line, computed at scrape time',
+  collect() { this.set(commitHealth?.().backlogSeconds ?? 0); }, ...on,
+});
+export const commitsStuckSeconds = new Gauge({
+  name: 'recorder_commits_stuck_seconds', help: 'How long there has been something to commit and no commit (0 while commits advance)',
+  collect() { this.set(commitHealth?.().stuckSeconds ?? 0); }, ...on,
+});
 export const recordingBytes = new Counter({ name: 'recorder_recording_bytes_total', help: 'Bytes appended to the recording', ...on });
 export const pipelineMode = new Gauge({
   name: 'recorder_mode', help: '1 for the current mode: live (decoding as frames arrive) or catchup (re-reading the recording)',

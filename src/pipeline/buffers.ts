@@ -2,7 +2,7 @@
 // swap), so a frame's rows never straddle two flushes and the batch's last seq is an exact checkpoint.
 import { columnIndex, TABLES, type Row, type TableName } from '../decode/tables.js';
 import type { Snapshot } from '../decode/rest/types.js';
-import { decodeUnknown } from '../metrics/registry.js';
+import { decodeUnknown, levelOneUntracked } from '../metrics/registry.js';
 import type { SnapshotRecord } from '../store/snapshots/types.js';
 import type { DecoderState, EventRecord, LineSink, RejectRecord } from './line-decoder.js';
 
@@ -84,6 +84,10 @@ export class Buffers implements LineSink {
 
   unknown(service: string, kind: string): void {
     decodeUnknown.inc({ service, kind });
+  }
+
+  untracked(service: string): void {
+    levelOneUntracked.inc({ service });
   }
 
   /** Marks a line as fully decoded: the batch now accounts for every seq up to it. */

@@ -1,6 +1,7 @@
 // One recording line → what it adds to the database: table rows, quarantined items, session events. The same code
 // runs for a live frame (just journaled) and for a replayed line, which is what makes replay equal live.
-import { StreamDecoder, type LevelOneSnapshot } from '../decode/stream-decoder.js';
+import { jsonExcerpt, textExcerpt } from '../decode/json-text.js';
+import { FRAME_REJECT_TABLE, StreamDecoder, type LevelOneSnapshot } from '../decode/stream-decoder.js';
 import type { Row, TableName } from '../decode/tables.js';
 import { decodeRestBody } from '../decode/rest/router.js';
 import type { Snapshot } from '../decode/rest/types.js';
@@ -27,6 +28,30 @@ export interface LineSink {
   reject(reject: RejectRecord): void;
   event(event: EventRecord): void;
   unknown(service: string, kind: string): void;
+  /** An item of a level-one key past the state cap: stored, not merged. */
+  untracked(service: string): void;
+}
+
+/** rejected_rows.table_name of a recording line that failed as a whole (in decode, or in the flush). */
+export const LINE_REJECT_TABLE = 'recording_line';
+
+/** The part of a line worth keeping in rejected_rows: its payload, bounded. */
+export function lineExcerpt(line: DataLine): string {
+  switch (line.type) {
+    case 'ws': return jsonExcerpt(line.frame);
+    case 'ws-text': return textExcerpt(line.text);
+    case 'rest': return jsonExcerpt({ method: line.method, path: line.path, status: line.status, body: line.body });
+    case 'event': return jsonExcerpt({ event: line.event, detail: line.detail });
+    default: return jsonExcerpt(line);
+  }
+}
+
+/** An error as one line of text: its SQLSTATE or code and message, never its stack. */
+export function errorText(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
+  return `${code}${message}`.slice(0, 500);
 }
 
 /** Session events stored in stream_events; the others (requests sent, ...) stay in the recording only. */
@@ -62,13 +87,26 @@ export class LineDecoder {
     this.lastSeq = state.seq;
   }
 
+  /**
+   * Never throws: a line that makes any decoder throw (a stack overflow on absurd nesting, a bug) is quarantined
+   * whole, with the error, and the next line decodes as usual. Rows it yielded before the throw stay.
+   */
   decode(line: DataLine): void {
     this.lastSeq = line.seq;
+    try {
+      this.decodeLine(line);
+    } catch (error) {
+      this.sink.reject({ table: LINE_REJECT_TABLE, reason: `${line.type} line could not be decoded: ${errorText(error)}`, raw: lineExcerpt(line), seq: line.seq });
+    }
+  }
+
+  private decodeLine(line: DataLine): void {
     switch (line.type) {
       case 'ws': return this.frame(line.frame, line.ts, line.seq);
-      case 'ws-text': return this.sink.reject({ table: 'stream_frame', reason: 'frame is not valid JSON', raw: line.text, seq: line.seq });
+      case 'ws-text': return this.sink.reject({ table: FRAME_REJECT_TABLE, reason: 'frame is not valid JSON', raw: textExcerpt(line.text), seq: line.seq });
       case 'event': return this.event(line.event, line.detail, line.ts, line.seq);
       case 'rest': return this.rest(line);
+      default: return this.sink.reject({ table: LINE_REJECT_TABLE, reason: 'line has an unknown type', raw: lineExcerpt(line), seq: (line as DataLine).seq });
     }
   }
 
@@ -78,6 +116,7 @@ export class LineDecoder {
     for (const { table, row } of result.rows) this.sink.row(table, row, seq);
     for (const r of result.rejects) this.sink.reject({ ...r, seq });
     for (const u of result.unknown) this.sink.unknown(u.service, u.kind);
+    for (const service of result.untracked) this.sink.untracked(service);
   }
 
   /** A REST body: rows for plain tables, relational snapshots, rejects. Bodies without a decoder stay recorded only. */

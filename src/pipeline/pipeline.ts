@@ -8,8 +8,9 @@ import type pg from 'pg';
 import type { CaptureSink } from '../capture/sink.js';
 import { redactInboundFrame } from '../capture/redact.js';
 import type { Logger } from '../log/logger.js';
+import { maskAccountNumbersInText } from '../schwab/account-mask.js';
 import {
-  backlogLines, backlogSeconds, bufferMaxBytes, bufferMaxRows, bufferedBytes, bufferedRows, committedSeq, flushFailures,
+  backlogLines, bufferMaxBytes, bufferMaxRows, bufferedBytes, bufferedRows, committedSeq, flushFailures,
   pipelineMode, recordedSeq, recordingBytes,
 } from '../metrics/registry.js';
 import type { DataLine } from '../recording/format.js';
@@ -17,8 +18,9 @@ import { readRecording, type Damage } from '../recording/reader.js';
 import type { RecordingWriter } from '../recording/writer.js';
 import { Buffers, type Batch, type BufferLimits } from './buffers.js';
 import { Flusher, readCheckpoint, type Checkpoint, type FlushResult } from './flusher.js';
-import { LineDecoder, type LineSink } from './line-decoder.js';
+import { errorText, LineDecoder, type LineSink } from './line-decoder.js';
 import { Tail } from './tail.js';
+import { BacklogClock } from './backlog-clock.js';
 
 export interface PipelineOptions {
   pool: pg.Pool;
@@ -49,6 +51,16 @@ export interface CommitInfo {
 
 export type PipelineMode = 'live' | 'catchup';
 
+export interface PipelineHealth {
+  /** Age of the oldest uncommitted line (0 when all is committed). */
+  backlogSeconds: number;
+  /** How long there has been something to commit and no commit. */
+  stuckSeconds: number;
+  /** When flushes started failing, and the last failure's reason (SQLSTATE: message); null while they succeed. */
+  failingSince: number | null;
+  failure: string | null;
+}
+
 /** Text of the newest lines kept while catching up (see tail.ts). */
 const TAIL_MAX_BYTES = 16 << 20;
 
@@ -64,7 +76,7 @@ export class Pipeline implements CaptureSink {
   private readonly tail = new Tail(TAIL_MAX_BYTES);
   private decoder: LineDecoder;
   private modeValue: PipelineMode = 'catchup';
-  private committed: Checkpoint & { ts: number } = { lastSeq: 0, decodeFromSeq: 0, decoderState: null, ts: 0 };
+  private committed: Checkpoint = { lastSeq: 0, decodeFromSeq: 0, decoderState: null, lastReceivedAt: null };
   private stateSavedAt = Number.NEGATIVE_INFINITY;
   private flushing: Promise<void> | null = null;
   private inflight: Promise<void> | null = null;
@@ -75,14 +87,18 @@ export class Pipeline implements CaptureSink {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failures = 0;
+  /** Since when flushes have been failing, and why (for /readyz); null while they succeed. */
+  private failing: { since: number; reason: string } | null = null;
+  private readonly clock: BacklogClock;
   private recordingBytesSeen = 0;
   private readonly now: () => number;
   readonly totals: PipelineTotals = { lines: 0, written: {}, rejected: 0 };
 
   private constructor(private readonly options: PipelineOptions) {
     this.now = options.now ?? Date.now;
+    this.clock = new BacklogClock(this.now);
     this.buffers = new Buffers(options.buffers);
-    this.flusher = new Flusher(options.pool, options.recordingId, this.now);
+    this.flusher = new Flusher(options.pool, options.recordingId, this.now, options.logger);
     this.decoder = new LineDecoder(this.buffers);
     bufferMaxRows.set(options.buffers.maxRows);
     bufferMaxBytes.set(options.buffers.maxBytes);
@@ -92,7 +108,11 @@ export class Pipeline implements CaptureSink {
   static async open(options: PipelineOptions): Promise<Pipeline> {
     const pipeline = new Pipeline(options);
     const checkpoint = await readCheckpoint(options.pool, options.recordingId);
-    pipeline.committed = { ...checkpoint, ts: 0 };
+    pipeline.committed = checkpoint;
+    pipeline.clock.committed(checkpoint.lastSeq, checkpoint.lastReceivedAt ?? 0);
+    // Lines journaled before this start and not committed are at least as old as the last committed one.
+    const recorded = options.writer?.lastSeq ?? 0;
+    if (recorded > checkpoint.lastSeq) pipeline.clock.journaled(checkpoint.lastSeq + 1, checkpoint.lastReceivedAt ?? pipeline.now());
     pipeline.setMode('catchup');
     return pipeline;
   }
@@ -103,6 +123,16 @@ export class Pipeline implements CaptureSink {
 
   get committedSeq(): number {
     return this.committed.lastSeq;
+  }
+
+  /** Whether commits advance, for /readyz and the gauges: computed now, not at the last flush. */
+  health(): PipelineHealth {
+    return {
+      backlogSeconds: this.clock.backlogSeconds(),
+      stuckSeconds: this.clock.stuckSeconds(),
+      failingSince: this.failing?.since ?? null,
+      failure: this.failing?.reason ?? null,
+    };
   }
 
   /** Rows held in memory now (bounded by buffers.maxRows). */
@@ -139,7 +169,15 @@ export class Pipeline implements CaptureSink {
   // ---- capture (live)
 
   wsFrame(text: string, parsed: unknown, receivedAt: number): void {
-    const frame = parsed === undefined ? undefined : redactInboundFrame(parsed);
+    let frame: unknown;
+    try {
+      frame = parsed === undefined ? undefined : redactInboundFrame(parsed);
+    } catch (error) {
+      // Never journal what could not be redacted as parsed: it becomes a ws-text line masked by text, and is quarantined.
+      this.options.logger.warn({ reason: errorText(error) }, 'a frame could not be redacted; journaled as text with its account numbers masked');
+      text = maskAccountNumbersInText(text);
+      frame = parsed = undefined;
+    }
     const seq = this.liveWriter().appendWs(text, frame, parsed, receivedAt);
     this.accept(frame === undefined
       ? { seq, ts: receivedAt, type: 'ws-text', text }
@@ -159,7 +197,7 @@ export class Pipeline implements CaptureSink {
 
   /** Live: decode now. Catching up: keep it in the tail for the hand-over (the recording has it anyway). */
   private accept(line: DataLine): void {
-    this.journaled(line.seq);
+    this.journaled(line.seq, line.ts);
     if (this.modeValue !== 'live') return this.tail.push(line.seq, this.liveWriter().lastLine);
     this.decoder.decode(line);
     this.decoded(line.seq, line.ts);
@@ -170,7 +208,8 @@ export class Pipeline implements CaptureSink {
     return this.options.writer;
   }
 
-  private journaled(seq: number): void {
+  private journaled(seq: number, ts: number): void {
+    this.clock.journaled(seq, ts);
     recordedSeq.set(seq);
     backlogLines.set(seq - this.committed.lastSeq);
   }
@@ -196,7 +235,7 @@ export class Pipeline implements CaptureSink {
 
   /** Drops what memory holds (a flush failed); the recording has it all, and catch-up re-reads it from the checkpoint. */
   private shed(reason: string): void {
-    this.options.logger.warn({ reason, committedSeq: this.committed.lastSeq }, 'shedding buffers; catching up from the recording');
+    this.options.logger.debug({ reason, committedSeq: this.committed.lastSeq }, 'shedding buffers; catching up from the recording');
     this.resumeAt = null;
     this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
     this.setMode('catchup');
@@ -218,20 +257,29 @@ export class Pipeline implements CaptureSink {
       this.flushing ??= this.tick().finally(() => {
         this.flushing = null;
         const elapsed = this.now() - started;
-        this.schedule(this.failures > 0 ? this.retryDelay() : Math.max(0, this.options.flushIntervalMs - elapsed));
+        this.schedule(this.failures > 0 ? this.retryInMs : Math.max(0, this.options.flushIntervalMs - elapsed));
       });
     }, delayMs);
   }
+
+  /** The next delay after a failed tick: set by tick, used by schedule. */
+  private retryInMs = 0;
 
   private async tick(): Promise<void> {
     try {
       if (this.modeValue === 'catchup') await this.catchUp();
       else await this.flushNow();
-      this.failures = 0;
     } catch (error) {
+      // The count is reset only by a commit: a catch-up pass that commits nothing must not restart the backoff.
       this.failures += 1;
       flushFailures.inc();
-      this.options.logger.warn({ err: error, attempt: this.failures }, 'flush failed; will catch up from the recording when the database is back');
+      const reason = errorText(error);
+      this.failing ??= { since: this.now(), reason };
+      this.failing.reason = reason;
+      this.retryInMs = this.retryDelay();
+      // One line per backoff step, no stack: the reason is the database's, and it repeats until it is fixed.
+      this.options.logger.warn({ reason, attempt: this.failures, retryInMs: Math.round(this.retryInMs), failingSince: new Date(this.failing.since).toISOString() },
+        'flush failed; retrying from the recording');
       this.resumeAt = null; // what was buffered is lost with the failed batch: start again from the checkpoint
       if (this.modeValue === 'live') this.shed('flush failed');
     }
@@ -260,9 +308,12 @@ export class Pipeline implements CaptureSink {
     await this.options.writer?.sync();
     const result = await this.flusher.flush(batch);
     this.committed = {
-      lastSeq: batch.lastSeq, decodeFromSeq: batch.decodeFromSeq, decoderState: batch.decoderState ?? this.committed.decoderState, ts: batch.lastTs,
+      lastSeq: batch.lastSeq, decodeFromSeq: batch.decodeFromSeq, decoderState: batch.decoderState ?? this.committed.decoderState, lastReceivedAt: batch.lastTs,
     };
     this.count(result);
+    this.failures = 0;
+    this.failing = null;
+    this.clock.committed(batch.lastSeq, batch.lastTs);
     this.options.onCommit?.({ committedAt: this.now(), lineTs: batch.lineTs, lineRows: batch.lineRows });
     committedSeq.set(batch.lastSeq);
     this.updateBacklog();
@@ -371,6 +422,7 @@ export class Pipeline implements CaptureSink {
       reject: (r) => { if (r.seq > after()) sink.reject(r); },
       event: (e) => { if (e.seq > after()) sink.event(e); },
       unknown: (service, kind) => sink.unknown(service, kind),
+      untracked: (service) => sink.untracked(service),
     };
   }
 
@@ -396,7 +448,6 @@ export class Pipeline implements CaptureSink {
     }
     const recorded = writer?.lastSeq ?? this.committed.lastSeq;
     backlogLines.set(Math.max(0, recorded - this.committed.lastSeq));
-    backlogSeconds.set(this.committed.ts > 0 && recorded > this.committed.lastSeq ? (this.now() - this.committed.ts) / 1000 : 0);
   }
 
   private retryDelay(): number {

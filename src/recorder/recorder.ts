@@ -9,7 +9,7 @@ import { migrate } from '../db/migrations.js';
 import { applyRetention, ensurePartitionsAhead } from '../db/partitions.js';
 import { evaluateReadiness, startHttpServer, type HttpServer, type Readiness } from '../http/server.js';
 import type { Logger } from '../log/logger.js';
-import { backlogSeconds } from '../metrics/registry.js';
+import { watchCommits } from '../metrics/registry.js';
 import { Pipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import { isRecordingId, pruneRecordings, type ActiveRecording } from '../recording/retention.js';
 import { RecordingWriter } from '../recording/writer.js';
@@ -80,12 +80,13 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
   pipeline.event('recording_started', { recording: writer.id, feed: feed.simulator ? 'simulator' : 'schwab' }, Date.now());
   if (feed.simulator) pipeline.event('simulated_feed', { warning: 'no Schwab credentials configured: recording the built-in simulator', url: feed.simulator.baseUrl }, Date.now());
   pipeline.start();
+  watchCommits(() => pipeline.health());
   const api = new SchwabApi(new RestClient({ settings: feed.settings, auth: feed.tokens, logger, capture: pipeline }));
   const session = new StreamerSession({
     streamerInfo: async () => (await api.userPreference()).streamerInfo[0] as StreamerInfo,
     auth: feed.tokens, capture: pipeline, logger, keys: streamKeys(config.stream),
     limits: config.stream, heartbeatTimeoutMs: config.stream.heartbeatTimeoutMs,
-    dataSilenceTimeoutMs: config.stream.dataSilenceTimeoutMs, reconnect: config.stream.reconnect,
+    dataSilenceTimeoutMs: config.stream.dataSilenceTimeoutMs, reconnect: config.stream.reconnect, maxFrameBytes: config.stream.maxFrameBytes,
     isMarketOpen: () => schedule.open,
   });
   const schedule = options.schedule ?? new MarketSchedule(feed.simulator
@@ -127,6 +128,7 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
     logger.info({ committedSeq: pipeline.committedSeq, recordedSeq: writer.lastSeq }, 'final flush done; recording closed');
     await feed.cleanup();
     await server.close();
+    watchCommits(null);
   })());
   return { pipeline, session, writer, simulator: feed.simulator, schedule, url: server.url, readiness, done, stop };
 }
@@ -176,12 +178,13 @@ async function recorderReadiness(
 ): Promise<Readiness> {
   const wanted = Object.entries(streamKeys(config.stream)).filter(([, keys]) => (keys?.length ?? 0) > 0).map(([service]) => service as RecordedService);
   const connected = session.state === 'streaming';
-  const seconds = (await backlogSeconds.get()).values[0]?.value ?? 0;
+  const health = pipeline.health();
   return evaluateReadiness({
     schedule: schedule.current,
     stream: { state: session.state, connected, missingServices: wanted.filter((service) => session.subscribedKeys(service).length === 0) },
     database: await databaseWritable(pool),
-    backlog: { lines: Math.max(0, writer.lastSeq - pipeline.committedSeq), seconds, bound: config.http.readyMaxBacklogSeconds },
+    backlog: { lines: Math.max(0, writer.lastSeq - pipeline.committedSeq), seconds: health.backlogSeconds, bound: config.http.readyMaxBacklogSeconds },
+    commits: { stuckSeconds: health.stuckSeconds, failingSince: health.failingSince, failure: health.failure },
   });
 }
 

@@ -1,6 +1,8 @@
 // The recording format, version 1 (design.md §4 — a contract): one JSON object per line, `seq` strictly increasing
 // through a recording, `ts` the receive time in epoch ms.
 
+import { jsonText } from '../decode/json-text.js';
+
 export const FORMAT = 'schwab-recorder/1';
 
 export interface MetaLine {
@@ -35,14 +37,17 @@ export function segmentNumber(fileName: string): number | null {
  */
 export function wsLine(seq: number, ts: number, text: string, frame: unknown, parsed: unknown): string {
   if (frame === undefined) return JSON.stringify({ seq, ts, type: 'ws-text', text });
-  const body = frame === parsed && !/[\n\r]/.test(text) ? text : JSON.stringify(frame);
+  // Valid JSON text holds CR and LF only as whitespace between tokens (inside strings they are escaped), so the
+  // frame's own text becomes one line by turning them into spaces.
+  const body = frame !== parsed ? jsonText(frame) : /[\n\r]/.test(text) ? text.replace(/[\n\r]/g, ' ') : text;
   return `{"seq":${seq},"ts":${ts},"type":"ws","frame":${body}}`;
 }
 
+// jsonText: a body or event detail nested deeper than JSON.stringify's stack must still be journaled.
 export function restLine(seq: number, ts: number, r: { method: string; path: string; status: number; body: unknown }): string {
-  return JSON.stringify({ seq, ts, type: 'rest', method: r.method, path: r.path, status: r.status, body: r.body });
+  return jsonText({ seq, ts, type: 'rest', method: r.method, path: r.path, status: r.status, body: r.body });
 }
 
 export function eventLine(seq: number, ts: number, event: string, detail: Record<string, unknown>): string {
-  return JSON.stringify({ seq, ts, type: 'event', event, detail });
+  return jsonText({ seq, ts, type: 'event', event, detail });
 }

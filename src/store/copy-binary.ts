@@ -5,10 +5,12 @@
 //
 // Values are written into one growing Buffer per chunk. A value its column cannot hold (an int4 out of range, a
 // fraction in an integer column) is written so that PostgreSQL refuses it with a data error — a fixed-size field one
-// byte too long (22P03), a text with a NUL byte (22021) — and the caller's bisection quarantines that row alone,
+// byte too long (22P03), a text array with a NUL byte (22021) — and the caller's bisection quarantines that row alone,
 // as the text format's parse error would. (Too SHORT a field would be a protocol error, failing the whole flush.)
 import type { CellValue, ColumnSpec, ColumnType } from '../decode/tables.js';
+import { jsonText } from '../decode/json-text.js';
 import type { CopyRow } from './copy-text.js';
+import { storableJson, storableText } from './storable.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Signature, flags (0) and header extension length (0). */
@@ -155,7 +157,7 @@ const WRITERS: Record<ColumnType, FieldWriter> = {
     out.int32(1);
     out.byte(v ? 1 : 0);
   },
-  text: (out, v) => (typeof v === 'string' ? out.lengthPrefixedText(v) : invalid(out, 0)),
+  text: (out, v) => (typeof v === 'string' ? out.lengthPrefixedText(storableText(v)) : invalid(out, 0)),
   // Microseconds since 2000-01-01 UTC.
   timestamptz: (out, v) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) return invalid(out, 8);
@@ -174,22 +176,24 @@ const WRITERS: Record<ColumnType, FieldWriter> = {
     out.int32(4);
     out.int32(days);
   },
-  jsonb: (out, v) => out.lengthPrefixedText(JSON.stringify(v), 1, JSONB_VERSION),
+  jsonb: (out, v) => out.lengthPrefixedText(storableJson(v), 1, JSONB_VERSION),
   'text[]': (out, v) => {
     // Not an array: one NUL element, which PostgreSQL refuses as data (a malformed array would be a protocol error).
-    if (!Array.isArray(v)) v = ['\u0000'];
+    const refused = !Array.isArray(v);
+    const elements: readonly CellValue[] = Array.isArray(v) ? v : ['\u0000'];
     const lengthAt = out.at;
     out.int32(0); // patched below
-    out.int32(v.length === 0 ? 0 : 1); // dimensions
-    out.int32(v.some((e) => e === null) ? 1 : 0); // has NULLs
+    out.int32(elements.length === 0 ? 0 : 1); // dimensions
+    out.int32(elements.some((e) => e === null) ? 1 : 0); // has NULLs
     out.int32(TEXT_OID);
-    if (v.length > 0) {
-      out.int32(v.length);
+    if (elements.length > 0) {
+      out.int32(elements.length);
       out.int32(1); // lower bound
     }
-    for (const element of v) {
+    for (const element of elements) {
       if (element === null) out.int32(-1);
-      else out.lengthPrefixedText(typeof element === 'string' ? element : JSON.stringify(element));
+      else if (refused) out.lengthPrefixedText(element as string);
+      else out.lengthPrefixedText(storableText(typeof element === 'string' ? element : jsonText(element)));
     }
     const end = out.at;
     out.at = lengthAt;

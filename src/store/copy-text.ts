@@ -1,12 +1,15 @@
 // Encodes rows in PostgreSQL's COPY text format (one line per row, tab between columns, \N for NULL, backslash
-// escapes for backslash, tab, newline and carriage return). This is the hot path of every flush: one encoder
+// escapes for backslash, tab, newline and carriage return; a NUL, which PostgreSQL cannot store, becomes the six
+// characters `\u0000` as storable.ts says). This is the hot path of every flush: one encoder
 // function per column type is chosen once per table, and strings are scanned before any replace.
 import type { CellValue, ColumnSpec, ColumnType } from '../decode/tables.js';
+import { storableJson } from './storable.js';
 
 type CellEncoder = (value: CellValue) => string;
 
 const NULL = '\\N';
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[\\\t\n\r\u0000]/;
 
 /** COPY-escapes one text value. */
 export function escapeCopy(text: string): string {
@@ -18,6 +21,7 @@ export function escapeCopy(text: string): string {
       case '\t': out += '\\t'; break;
       case '\n': out += '\\n'; break;
       case '\r': out += '\\r'; break;
+      case '\u0000': out += '\\\\u0000'; break;
       default: out += ch;
     }
   }
@@ -63,7 +67,7 @@ const ENCODERS: Record<ColumnType, CellEncoder> = {
   text: (v) => (typeof v === 'string' ? escapeCopy(v) : NULL),
   date: (v) => (typeof v === 'string' ? v : NULL),
   timestamptz: (v) => (typeof v === 'number' && Number.isFinite(v) ? isoTimestamp(v) : NULL),
-  jsonb: (v) => (v === null || v === undefined ? NULL : escapeCopy(JSON.stringify(v))),
+  jsonb: (v) => (v === null || v === undefined ? NULL : escapeCopy(storableJson(v))),
   'text[]': (v) => (Array.isArray(v) ? escapeCopy(`{${v.map(arrayElement).join(',')}}`) : NULL),
 };
 

@@ -26,8 +26,27 @@ export async function copyRows(
   if (rows.length === 0) return;
   const binary = format === 'binary';
   const target = client.query(copyFrom(copyStatement(table, columns, binary ? 'binary' : 'text')));
-  await pipeline(Readable.from(binary ? binaryChunks(columns, rows) : textChunks(columns, rows)), target);
+  let encodeError: unknown = null;
+  const chunks = binary ? binaryChunks(columns, rows) : textChunks(columns, rows);
+  const source = Readable.from((function* () {
+    try {
+      yield* chunks;
+    } catch (error) {
+      encodeError = error;
+      throw error;
+    }
+  })());
+  try {
+    await pipeline(source, target);
+  } catch (error) {
+    // A value the encoder cannot write is about the data, like a value PostgreSQL refuses: bisect it out.
+    if (encodeError !== null) throw Object.assign(new Error(`cannot encode a row for COPY: ${String((encodeError as Error).message ?? encodeError)}`), { code: ENCODE_FAILED });
+    throw error;
+  }
 }
+
+/** The code of an encoder failure (not a SQLSTATE): treated as a data error by the bisection. */
+export const ENCODE_FAILED = 'ENCODE_FAILED';
 
 function* textChunks(columns: readonly ColumnSpec[], rows: readonly CopyRow[]): Generator<string> {
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) yield encodeCopyText(columns, rows.slice(i, i + CHUNK_ROWS));
@@ -69,11 +88,11 @@ export async function writeWithBisect<T>(
 
 /**
  * SQLSTATE classes about the data itself: 22 data exception (overflow, bad value, invalid byte sequence),
- * 23 integrity constraint. Everything else (08 connection, 57 operator intervention, 53 resources...) is not.
+ * 23 integrity constraint, 54 program limit (a value nested past the server's stack depth); and our encoder failing. Everything else (08 connection, 57 operator intervention, 53 resources...) is not.
  */
 export function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54') || code === ENCODE_FAILED);
 }
 
 function describe(error: unknown): string {

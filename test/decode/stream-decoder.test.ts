@@ -49,7 +49,7 @@ describe('StreamDecoder.decodeFrame', () => {
     const frames = ['stream-login-response.jsonl', 'stream-subs-response.jsonl', 'stream-notify-heartbeat.jsonl']
       .flatMap(sampleLines);
     const decoder = new StreamDecoder();
-    for (const frame of frames) expect(decoder.decodeFrame(frame, AT)).toEqual({ rows: [], rejects: [], unknown: [] });
+    for (const frame of frames) expect(decoder.decodeFrame(frame, AT)).toEqual({ rows: [], rejects: [], unknown: [], untracked: [] });
   });
 
   it('reports an unknown service and keeps decoding the rest of the frame', () => {
@@ -65,6 +65,7 @@ describe('StreamDecoder.decodeFrame', () => {
     expect(result).toEqual({
       rows: [], rejects: [],
       unknown: [{ service: 'toString', kind: 'service', name: 'toString' }, { service: '__proto__', kind: 'service', name: '__proto__' }],
+      untracked: [],
     });
   });
 

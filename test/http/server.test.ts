@@ -6,6 +6,7 @@ const STREAMING: ReadinessInputs = {
   stream: { state: 'streaming', connected: true, missingServices: [] },
   database: { writable: true },
   backlog: { lines: 3, seconds: 0.2, bound: 60 },
+  commits: { stuckSeconds: 0.1, failingSince: null, failure: null },
 };
 
 describe('readiness', () => {
@@ -22,6 +23,14 @@ describe('readiness', () => {
       .toMatchObject({ ready: false, reasons: ['database not writable: connection refused'] });
     expect(evaluateReadiness({ ...STREAMING, backlog: { lines: 9000, seconds: 75, bound: 60 } }))
       .toMatchObject({ ready: false, reasons: ['backlog 75 s over the 60 s bound (9000 lines)'] });
+  });
+
+  it('is not ready while flushes fail or commits are stuck, naming the failure and since when', () => {
+    const failingSince = Date.parse('2026-12-03T15:00:00Z');
+    expect(evaluateReadiness({ ...STREAMING, commits: { stuckSeconds: 4, failingSince, failure: '22P05: unsupported Unicode escape sequence' } }))
+      .toMatchObject({ ready: false, reasons: ['flush failing since 2026-12-03T15:00:00.000Z: 22P05: unsupported Unicode escape sequence'] });
+    expect(evaluateReadiness({ ...STREAMING, commits: { stuckSeconds: 61, failingSince: null, failure: null } }))
+      .toMatchObject({ ready: false, reasons: ['commits stuck for 61 s'] });
   });
 
   it('is ready while idle by schedule, with the reason, whatever the stream does', () => {

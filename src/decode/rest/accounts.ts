@@ -4,9 +4,10 @@
 // Account numbers are masked ("...678") before a body is recorded (capture/redact-rest.ts), so accounts.account_number
 // stays NULL: the masked number is the display name, the hashValue the key. An account body carries no hash of its
 // own: only `/accounts/{hash}` says which account it is; the list `/accounts` adds no account rows.
+import { jsonExcerpt } from '../json-text.js';
 import { accountNumbersSchema, accountSchema, type Account } from '../../schwab/schemas/accounts.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
-import { accountDisplay, accountHashOf, describeIssues, instrumentSymbol, rawText, text } from './trader.js';
+import { accountDisplay, accountHashOf, describeIssues, instrumentSymbol, text } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
 
 export interface AccountRow {
@@ -30,14 +31,14 @@ export const decodeAccountNumbers: RestDecoder = (body, context) => {
   const result = emptyResult();
   const parsed = accountNumbersSchema.safeParse(body);
   if (!parsed.success) {
-    result.rejects.push({ table: 'accounts', reason: `accountNumbers body does not match its schema: ${describeIssues(parsed.error)}`, raw: rawText(body) });
+    result.rejects.push({ table: 'accounts', reason: `accountNumbers body does not match its schema: ${describeIssues(parsed.error)}`, raw: jsonExcerpt(body) });
     return result;
   }
   const accounts: AccountRow[] = [];
   for (const entry of parsed.data) {
     const hash = text(entry.hashValue);
     if (hash === null || hash === '') {
-      result.rejects.push({ table: 'accounts', reason: 'account without a hashValue', raw: rawText(entry) });
+      result.rejects.push({ table: 'accounts', reason: 'account without a hashValue', raw: jsonExcerpt(entry) });
       continue;
     }
     accounts.push({ account_hash: hash, display_name: accountDisplay(entry.accountNumber), account_type: null, observed_at: context.receivedAt });
@@ -56,7 +57,7 @@ export const decodeAccounts: RestDecoder = (body, context) => {
   for (const entry of entries) {
     const parsed = accountSchema.safeParse(entry);
     if (!parsed.success) {
-      result.rejects.push({ table: 'accounts', reason: `account body does not match its schema: ${describeIssues(parsed.error)}`, raw: rawText(entry) });
+      result.rejects.push({ table: 'accounts', reason: `account body does not match its schema: ${describeIssues(parsed.error)}`, raw: jsonExcerpt(entry) });
       continue;
     }
     const account: Account = parsed.data;

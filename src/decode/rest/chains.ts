@@ -6,6 +6,7 @@
 // cannot hold (NaN, "NaN", -999, past a NUMERIC(p,s) range, a code outside a CHECK list) become NULL and the column
 // is named in the contract's data_quality_flags; only a contract without a usable identity (symbol, put/call, strike)
 // is rejected, and the rest of the body still decodes.
+import { jsonExcerpt } from '../json-text.js';
 import { DateTime } from 'luxon';
 import { isObject } from '../item.js';
 import type { CellValue, ColumnSpec } from '../tables.js';
@@ -275,12 +276,12 @@ type Rejects = RestDecodeResult['rejects'];
 export const decodeChain: RestDecoder = (body, context) => {
   const result = emptyResult();
   if (!isObject(body)) {
-    result.rejects.push({ table: 'options_chains', reason: 'chain body is not a JSON object', raw: JSON.stringify(body) ?? 'undefined' });
+    result.rejects.push({ table: 'options_chains', reason: 'chain body is not a JSON object', raw: jsonExcerpt(body) });
     return result;
   }
   const underlying = body.symbol;
   if (!isUnderlyingSymbol(underlying)) {
-    result.rejects.push({ table: 'options_chains', reason: 'chain body has no symbol of 1 to 10 characters', raw: JSON.stringify(body) });
+    result.rejects.push({ table: 'options_chains', reason: 'chain body has no symbol of 1 to 10 characters', raw: jsonExcerpt(body) });
     return result;
   }
   const snapshot = decodeChainBody(body, underlying, context, result.rejects);
@@ -300,7 +301,7 @@ function decodeChainBody(body: Record<string, unknown>, underlying: string, cont
     const map = body[mapName];
     if (map === undefined || map === null) continue;
     if (!isObject(map)) {
-      rejects.push({ table: 'options_chains', reason: `${mapName} is not an object`, raw: JSON.stringify(map) });
+      rejects.push({ table: 'options_chains', reason: `${mapName} is not an object`, raw: jsonExcerpt(map) });
       continue;
     }
     for (const [expirationKey, strikes] of Object.entries(map)) {
@@ -308,11 +309,11 @@ function decodeChainBody(body: Record<string, unknown>, underlying: string, cont
       const key = EXPIRATION_KEY.exec(expirationKey);
       const date = key === null ? SENTINEL : toDate(key[1]!);
       if (key === null || date === SENTINEL) {
-        rejects.push({ table: 'options_chains', reason: `${where}: expiration key is not YYYY-MM-DD:<days>`, raw: JSON.stringify(strikes) });
+        rejects.push({ table: 'options_chains', reason: `${where}: expiration key is not YYYY-MM-DD:<days>`, raw: jsonExcerpt(strikes) });
         continue;
       }
       if (!isObject(strikes)) {
-        rejects.push({ table: 'options_chains', reason: `${where} is not an object of strikes`, raw: JSON.stringify(strikes) });
+        rejects.push({ table: 'options_chains', reason: `${where} is not an object of strikes`, raw: jsonExcerpt(strikes) });
         continue;
       }
       const expirationDate = date as string;
@@ -324,13 +325,13 @@ function decodeChainBody(body: Record<string, unknown>, underlying: string, cont
       for (const [strikeKey, list] of Object.entries(strikes)) {
         const at = `${where}[${JSON.stringify(strikeKey)}]`;
         if (!Array.isArray(list)) {
-          rejects.push({ table: 'options_contracts', reason: `${at} is not an array of contracts`, raw: JSON.stringify(list) });
+          rejects.push({ table: 'options_contracts', reason: `${at} is not an array of contracts`, raw: jsonExcerpt(list) });
           continue;
         }
         list.forEach((raw: unknown, index) => {
           const outcome = decodeContract(raw, { underlying, snapshotDatetime, group: group!, strikeKey, bodyIsIndex });
           if (!outcome.ok) {
-            rejects.push({ table: 'options_contracts', reason: `${at}[${index}]: ${outcome.reason}`, raw: JSON.stringify(raw) });
+            rejects.push({ table: 'options_contracts', reason: `${at}[${index}]: ${outcome.reason}`, raw: jsonExcerpt(raw) });
             return;
           }
           contracts.push(outcome.contract);
@@ -464,12 +465,12 @@ export const decodeExpirationChain: RestDecoder = (body, context) => {
   const result = emptyResult();
   const underlying = symbolParameter(context.path);
   if (underlying === undefined) {
-    result.rejects.push({ table: 'options_expirations', reason: `request path ${context.path} has no symbol of 1 to 10 characters`, raw: JSON.stringify(body) ?? 'undefined' });
+    result.rejects.push({ table: 'options_expirations', reason: `request path ${context.path} has no symbol of 1 to 10 characters`, raw: jsonExcerpt(body) });
     return result;
   }
   const list = isObject(body) ? body.expirationList : undefined;
   if (!Array.isArray(list)) {
-    result.rejects.push({ table: 'options_expirations', reason: 'expiration chain body has no expirationList array', raw: JSON.stringify(body) ?? 'undefined' });
+    result.rejects.push({ table: 'options_expirations', reason: 'expiration chain body has no expirationList array', raw: jsonExcerpt(body) });
     return result;
   }
   const day = tradingDay(context.receivedAt);
@@ -477,7 +478,7 @@ export const decodeExpirationChain: RestDecoder = (body, context) => {
   list.forEach((raw: unknown, index) => {
     const date = isObject(raw) && typeof raw.expirationDate === 'string' ? toDate(raw.expirationDate) : SENTINEL;
     if (!isObject(raw) || date === SENTINEL) {
-      result.rejects.push({ table: 'options_expirations', reason: `expirationList[${index}]: expirationDate is not YYYY-MM-DD`, raw: JSON.stringify(raw) ?? 'undefined' });
+      result.rejects.push({ table: 'options_expirations', reason: `expirationList[${index}]: expirationDate is not YYYY-MM-DD`, raw: jsonExcerpt(raw) });
       return;
     }
     const expirationDate = date as string;

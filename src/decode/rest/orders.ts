@@ -5,11 +5,12 @@
 // Orders nested in childOrderStrategies (OCO, TRIGGER) or replacingOrderCollection become orders of their own that
 // name the order they were nested in. executionType CANCELED is kept as sent. One order that does not match its
 // schema is rejected whole; the others still decode.
+import { jsonExcerpt } from '../json-text.js';
 import { orderSchema, type Order } from '../../schwab/schemas/orders.js';
 import type { ColumnSpec } from '../tables.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import {
-  accountDisplay, accountHashOf, bool, INSTRUMENT_COLUMNS, instrumentColumns, instrumentSymbol, int, int4, num, rawText, schwabTime, text,
+  accountDisplay, accountHashOf, bool, INSTRUMENT_COLUMNS, instrumentColumns, instrumentSymbol, int, int4, num, schwabTime, text,
   validElements, type InstrumentValues,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
@@ -151,7 +152,7 @@ export const decodeOrders: RestDecoder = (body, context) => {
   for (const { value: order, raw } of validElements(body, orderSchema, 'orders', 'order', result)) {
     const problem = badOrderId(order);
     if (problem !== null) {
-      result.rejects.push({ table: 'orders', reason: problem, raw: rawText(raw) });
+      result.rejects.push({ table: 'orders', reason: problem, raw: jsonExcerpt(raw) });
       continue;
     }
     flatten(order, null, { accountHash, observedAt: context.receivedAt, snapshot, symbols });

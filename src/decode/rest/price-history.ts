@@ -2,6 +2,7 @@
 // as Schwab sends them: minute candles at the minute start (ms UTC), daily/weekly/monthly ones at 00:00 US/Central
 // — the same instant goes to datetime_ms and datetime_utc, nothing is re-stamped. One bad candle is quarantined on
 // its own; the body's other candles still become rows. `empty: true` means "nothing matched": no rows.
+import { jsonExcerpt } from '../json-text.js';
 import { isFiniteNumber, isObject } from '../item.js';
 import { rowFrom, TABLES, type ColumnSpec, type NamedRow } from '../tables.js';
 import { emptyResult, type RestDecodeResult, type RestDecoder } from './types.js';
@@ -46,7 +47,7 @@ export const decodePriceHistory: RestDecoder = (body, context) => {
   for (const candle of body.candles) {
     const outcome = candleRow(candle, symbol);
     if (!outcome.ok) {
-      result.rejects.push({ table: TABLE, reason: `price history candle ${outcome.reason}`, raw: rawText(candle) });
+      result.rejects.push({ table: TABLE, reason: `price history candle ${outcome.reason}`, raw: jsonExcerpt(candle) });
       continue;
     }
     const row = rowFrom(TABLE, {
@@ -94,14 +95,6 @@ function candleRow(candle: unknown, symbol: string): { ok: true; row: NamedRow }
 }
 
 function rejectBody(result: RestDecodeResult, reason: string, body: unknown): RestDecodeResult {
-  result.rejects.push({ table: TABLE, reason, raw: rawText(body) });
+  result.rejects.push({ table: TABLE, reason, raw: jsonExcerpt(body) });
   return result;
-}
-
-function rawText(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

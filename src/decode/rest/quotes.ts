@@ -2,9 +2,10 @@
 // data of every quote (schwab-protocol.md §6.4). Prices are not kept here: ticks come from the streamer. Quotes are
 // the authority on a symbol's description, asset type and exchange; instruments seen in orders, transactions and
 // positions (decode/rest/trader.ts) only fill what no quote has said.
+import { jsonExcerpt } from '../json-text.js';
 import { quoteSchema } from '../../schwab/schemas/quotes.js';
 import { isObject } from '../item.js';
-import { describeIssues, rawText, text } from './trader.js';
+import { describeIssues, text } from './trader.js';
 import { emptyResult, type RestDecoder, type Snapshot } from './types.js';
 
 export interface SymbolRow {
@@ -34,7 +35,7 @@ export function symbolsSnapshot(rows: readonly (SymbolRow | null)[]): Snapshot<S
 export const decodeQuotes: RestDecoder = (body, context) => {
   const result = emptyResult();
   if (!isObject(body)) {
-    result.rejects.push({ table: 'symbols', reason: 'quotes body is not an object', raw: rawText(body) });
+    result.rejects.push({ table: 'symbols', reason: 'quotes body is not an object', raw: jsonExcerpt(body) });
     return result;
   }
   const rows: SymbolRow[] = [];
@@ -42,7 +43,7 @@ export const decodeQuotes: RestDecoder = (body, context) => {
     if (key === 'errors') continue; // invalidSymbols, invalidCusips, invalidSSIDs: nothing to store
     const parsed = quoteSchema.safeParse(value);
     if (!parsed.success) {
-      result.rejects.push({ table: 'symbols', reason: `quote of ${JSON.stringify(key)} does not match its schema: ${describeIssues(parsed.error)}`, raw: rawText(value) });
+      result.rejects.push({ table: 'symbols', reason: `quote of ${JSON.stringify(key)} does not match its schema: ${describeIssues(parsed.error)}`, raw: jsonExcerpt(value) });
       continue;
     }
     const quote = parsed.data;

@@ -1,6 +1,7 @@
 // Wire values of Schwab's trader API (accounts, orders, transactions) as the relational decoders need them: the
 // account hash a path carries, `+0000` timestamps, dates, ids, and the instruments every body mentions (they feed
 // the symbols table). Nothing here throws: a value that cannot be used becomes null.
+import { jsonExcerpt } from '../json-text.js';
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { maskAccountNumber } from '../../schwab/account-mask.js';
@@ -84,15 +85,7 @@ export function* validElements<T>(
   for (const element of Array.isArray(body) ? body : [body]) {
     const parsed = schema.safeParse(element);
     if (parsed.success) yield { value: parsed.data, raw: element };
-    else result.rejects.push({ table, reason: `${what} does not match its schema: ${describeIssues(parsed.error)}`, raw: rawText(element) });
-  }
-}
-
-export function rawText(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
+    else result.rejects.push({ table, reason: `${what} does not match its schema: ${describeIssues(parsed.error)}`, raw: jsonExcerpt(element) });
   }
 }
 

@@ -6,12 +6,13 @@
 // Real bodies carry no `user` object (the spec has one): the user columns fill only when it is there. Every fee is
 // an item of its own (instrument CURRENCY_USD, a feeType); the security item carries price and positionEffect. A
 // duplicated key in a captured body (one real capture repeats "assetType") was settled by JSON.parse, the last wins.
+import { jsonExcerpt } from '../json-text.js';
 import { transactionSchema, type Transaction } from '../../schwab/schemas/transactions.js';
 import { isObject } from '../item.js';
 import type { ColumnSpec } from '../tables.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import {
-  accountDisplay, accountHashOf, INSTRUMENT_COLUMNS, instrumentColumns, instrumentSymbol, int, num, rawText, schwabDate, schwabTime, text,
+  accountDisplay, accountHashOf, INSTRUMENT_COLUMNS, instrumentColumns, instrumentSymbol, int, num, schwabDate, schwabTime, text,
   validElements, type InstrumentValues,
 } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
@@ -108,7 +109,7 @@ export const decodeTransactions: RestDecoder = (body, context) => {
     const time = schwabTime(transaction.time);
     if (activityId === null || time === null) {
       const what = activityId === null ? 'activityId is not an exact integer' : 'time is not a timestamp';
-      result.rejects.push({ table: 'transactions', reason: `transaction ${what}: it has no key`, raw: rawText(element) });
+      result.rejects.push({ table: 'transactions', reason: `transaction ${what}: it has no key`, raw: jsonExcerpt(element) });
       continue;
     }
     const key: TransactionKey = { schwab_activity_id: activityId, transaction_time: time };
