@@ -330,3 +330,16 @@ const STORED_EVENT_NAMES = new Set([
 export function hostileLine(hugeBytes: number): fc.Arbitrary<HostileLine> {
   return fc.oneof({ weight: 4, arbitrary: hostileFrame(hugeBytes).map(journalLine) }, { weight: 1, arbitrary: otherLines });
 }
+
+/** The frames issue 12 found fatal or stalling, as a live peer sends them: mixed into generated runs. */
+export const ISSUE_FRAMES: readonly WireFrame[] = ([
+  { label: '200000 nested arrays', wire: nested(200_000, 'array'), expect: { kind: 'reject' } },
+  { label: 'text with a raw NUL', wire: '{"data":[\u0000', expect: { kind: 'reject' } },
+  {
+    label: 'CHART_EQUITY time in µs',
+    wire: dataFrame('CHART_EQUITY', [itemText([...barFields('MSFT', 0), ['7', '1715903940000000']])]),
+    expect: { kind: 'reject' },
+  },
+  // The session journals a server_notice event for it, with the message: the NUL must not stall the flush.
+  { label: 'notify code 30 with \\u0000 in its message', wire: '{"notify":[{"service":"ADMIN","timestamp":1,"content":{"code":30,"msg":"bye \\u0000 now"}}]}', expect: { kind: 'noop' } },
+] satisfies WireFrame[]).map(printable);
