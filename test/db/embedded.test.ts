@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -27,7 +27,7 @@ describe('embedded postgres', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'embedded-test-'));
-    await chmod(dir, 0o777);
+    await chmod(dir, 0o755); // as root the server runs as the postgres user, which must be able to enter it
     options = { dataDir: path.join(dir, 'pgdata'), port: await freePort(), user: 'postgres', password: 'postgres', database: 'recorder_test' };
     // Same user and password as config/default.json, so that the CLI test below can reach this server.
   });
@@ -82,5 +82,15 @@ describe('embedded postgres', () => {
     expect((await cli('db', 'status')).stdout).toMatch(new RegExp(`running:\\s+yes[\\s\\S]*pid:\\s+${running?.pid}`));
     expect((await cli('db', 'stop')).stdout).toMatch(/embedded postgres: stopped/);
     expect(await readPostmasterPid(options.dataDir)).toBeUndefined();
+  });
+
+  it('says in one line why initdb could not initialise the data dir', async () => {
+    const cluttered = { ...options, dataDir: path.join(dir, 'cluttered') };
+    await mkdir(cluttered.dataDir);
+    await writeFile(path.join(cluttered.dataDir, 'notes.txt'), 'not a database');
+    await expect(startEmbedded(cluttered, logger)).rejects.toMatchObject({
+      code: 'EMBEDDED_PG_FAILED',
+      message: `initdb could not initialise ${cluttered.dataDir}: initdb: error: directory "${cluttered.dataDir}" exists but is not empty`,
+    });
   });
 });

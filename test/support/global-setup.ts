@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbedded } from '../../src/db/embedded.js';
 import { migrate } from '../../src/db/migrations.js';
+import { isRecorderError } from '../../src/errors.js';
 import { createLogger } from '../../src/log/logger.js';
 import { databaseUrl, freePort, queryServer, uniqueName } from './server.js';
 
@@ -41,8 +42,9 @@ async function testServer(): Promise<TestServer> {
   const external = process.env['DATABASE_URL'];
   if (external !== undefined && external !== '') return { url: external, stop: async () => undefined };
   const dir = await mkdtemp(path.join(tmpdir(), 'schwab-recorder-test-'));
-  // As root the server runs as the postgres user, which must be able to create its data dir and log here.
-  await chmod(dir, 0o777);
+  // As root the server runs as the postgres user, which must be able to enter this folder (mkdtemp makes it 0700);
+  // its data dir and log file are created here for it.
+  await chmod(dir, 0o755);
   const options = {
     dataDir: path.join(dir, 'pgdata'),
     port: await freePort(),
@@ -50,7 +52,10 @@ async function testServer(): Promise<TestServer> {
     password: randomBytes(12).toString('hex'),
     database: 'postgres',
   };
-  const server = await startEmbedded(options, createLogger({ level: 'warn' }));
+  const server = await startEmbedded(options, createLogger({ level: 'warn' })).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw oneLine(error);
+  });
   return {
     url: server.url,
     stop: async () => {
@@ -58,6 +63,14 @@ async function testServer(): Promise<TestServer> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What keeps the server from starting, in one line as the CLI says it: vitest would add a stack and a code frame. */
+function oneLine(error: unknown): unknown {
+  if (!isRecorderError(error)) return error;
+  const plain = new Error(`the tests' embedded PostgreSQL cannot start (set DATABASE_URL to use another server): ${error.message}`);
+  plain.stack = plain.message;
+  return plain;
 }
 
 async function buildTemplate(serverUrl: string, template: string): Promise<void> {
