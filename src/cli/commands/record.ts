@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { createPool, redactUrl, resolveDatabase } from '../../db/connect.js';
+import type { Logger } from '../../log/logger.js';
 import { startRecorder, type Recorder } from '../../recorder/recorder.js';
 import type { CliContext } from '../context.js';
+import { guardProcess } from '../process-guard.js';
 
 /** A clean stop (final flush, segment closed) must finish within this, or the process exits 1. */
 const STOP_BOUND_MS = 20_000;
@@ -17,27 +19,38 @@ export function registerRecordCommand(program: Command, ctx: CliContext): void {
 async function record(ctx: CliContext, showStatus: boolean): Promise<void> {
   const config = ctx.config();
   const logger = ctx.logger();
-  // Listening from the start: a SIGTERM during startup must still end in a clean stop, not the default kill.
+  // Both from the start: a SIGTERM, or an exception anywhere (a timer, a socket handler), during startup must still
+  // end in a clean stop, not node's default exit mid-write.
+  const guard = guardProcess(logger);
   const signalled = nextSignal();
   const database = await resolveDatabase(config, logger);
   const pool = createPool(database.url, config, logger);
-  let recorder: Recorder | undefined;
   try {
-    recorder = await startRecorder(config, pool, logger);
+    const stopWhen = Promise.race([signalled, guard.failure.then((failure) => failure.kind)]);
+    await recordUntil(stopWhen, await startRecorder(config, pool, logger), redactUrl(database.url), showStatus, logger);
+  } finally {
+    await pool.end();
+    await database.release();
+  }
+  const failure = guard.failed();
+  if (failure) throw new Error(`stopped after an ${failure.kind}: ${failure.reason} (the final flush is done; see the log line above)`);
+}
+
+/** Records until `stopWhen`, or until the session ends; then one clean stop, bounded in time. */
+async function recordUntil(stopWhen: Promise<string>, recorder: Recorder, databaseUrl: string, showStatus: boolean, logger: Logger): Promise<void> {
+  let status: NodeJS.Timeout | undefined;
+  try {
     if (recorder.simulator) banner(recorder.simulator.baseUrl);
-    process.stderr.write(`recording ${recorder.writer.id} into ${redactUrl(database.url)}\n`);
+    process.stderr.write(`recording ${recorder.writer.id} into ${databaseUrl}\n`);
     process.stderr.write(`  psql:       psql "$(npm run -s cli -- db url)"\n  recording:  ${recorder.writer.folder}\n`);
     process.stderr.write(`  metrics:    ${recorder.url}/metrics   (health ${recorder.url}/healthz, readiness ${recorder.url}/readyz)\n`
       + `  schedule:   ${recorder.schedule.open ? 'streaming' : 'idle'} (${recorder.schedule.current.why})\n`);
-    const status = showStatus ? setInterval(() => printStatus(recorder!), STATUS_INTERVAL_MS) : null;
-    const signal = await Promise.race([signalled, recorder.done.then(() => 'session ended')]);
-    if (status) clearInterval(status);
+    if (showStatus) status = setInterval(() => printStatus(recorder), STATUS_INTERVAL_MS);
+    const signal = await Promise.race([stopWhen, recorder.done.then(() => 'session ended')]);
     logger.info({ signal }, 'stopping: final flush');
-    await boundedStop(recorder);
   } finally {
-    await recorder?.stop();
-    await pool.end();
-    await database.release();
+    clearInterval(status);
+    await boundedStop(recorder);
   }
 }
 
