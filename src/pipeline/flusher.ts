@@ -334,7 +334,7 @@ async function saveCheckpoint(client: pg.ClientBase, recordingId: string, batch:
            decoder_state = coalesce(EXCLUDED.decoder_state, recording_checkpoints.decoder_state),
            decoder_state_seq = coalesce(EXCLUDED.decoder_state_seq, recording_checkpoints.decoder_state_seq)
        WHERE recording_checkpoints.last_seq < EXCLUDED.last_seq`,
-    [recordingId, batch.lastSeq, batch.lastTs || null, batch.decodeFromSeq, state ? JSON.stringify(state.levelOne) : null, state?.seq ?? null]);
+    [recordingId, batch.lastSeq, isSaneInstant(batch.lastTs) ? batch.lastTs : null, batch.decodeFromSeq, state ? storableJson(state.levelOne) : null, state?.seq ?? null]);
 }
 
 /** The committed position of a recording: where a restart or a second replay continues from. */

@@ -35,11 +35,11 @@ export interface LineSink {
 /** rejected_rows.table_name of a recording line that failed as a whole (in decode, or in the flush). */
 export const LINE_REJECT_TABLE = 'recording_line';
 
-/** The part of a line worth keeping in rejected_rows: its payload, bounded. */
+/** The part of a line worth keeping in rejected_rows: its payload, bounded; the whole line when it is malformed. */
 export function lineExcerpt(line: DataLine): string {
   switch (line.type) {
     case 'ws': return jsonExcerpt(line.frame);
-    case 'ws-text': return textExcerpt(line.text);
+    case 'ws-text': return typeof line.text === 'string' ? textExcerpt(line.text) : jsonExcerpt(line);
     case 'rest': return jsonExcerpt({ method: line.method, path: line.path, status: line.status, body: line.body });
     case 'event': return jsonExcerpt({ event: line.event, detail: line.detail });
     default: return jsonExcerpt(line);
@@ -103,7 +103,9 @@ export class LineDecoder {
   private decodeLine(line: DataLine): void {
     switch (line.type) {
       case 'ws': return this.frame(line.frame, line.ts, line.seq);
-      case 'ws-text': return this.sink.reject({ table: FRAME_REJECT_TABLE, reason: 'frame is not valid JSON', raw: textExcerpt(line.text), seq: line.seq });
+      case 'ws-text': return this.sink.reject({
+        table: FRAME_REJECT_TABLE, reason: typeof line.text === 'string' ? 'frame is not valid JSON' : 'ws-text line has no text', raw: lineExcerpt(line), seq: line.seq,
+      });
       case 'event': return this.event(line.event, line.detail, line.ts, line.seq);
       case 'rest': return this.rest(line);
       default: return this.sink.reject({ table: LINE_REJECT_TABLE, reason: 'line has an unknown type', raw: lineExcerpt(line), seq: (line as DataLine).seq });

@@ -47,12 +47,24 @@ export async function segmentFiles(target: string): Promise<string[]> {
  */
 export async function* readRecording(target: string, options: ReadOptions = {}): AsyncGenerator<RecordingLine> {
   const files = await segmentFiles(target);
+  let lastSeq = 0;
   for (let i = 0; i < files.length; i++) {
     if (options.afterSeq !== undefined && i + 1 < files.length) {
       const next = await firstSeqOf(files[i + 1]!);
       if (next !== null && next - 1 <= options.afterSeq) continue;
     }
-    yield* readSegment(files[i]!, options);
+    for await (const line of readSegment(files[i]!, options)) {
+      if (line.type !== 'meta') {
+        // seq must increase through a recording: a line that goes back (a hand-edited or concatenated file) would
+        // move the checkpoint backwards.
+        if (line.seq <= lastSeq) {
+          options.onDamage?.({ file: files[i]!, line: 0, reason: `seq ${line.seq} does not follow seq ${lastSeq}; skipped` });
+          continue;
+        }
+        lastSeq = line.seq;
+      }
+      yield line;
+    }
   }
 }
 
@@ -119,6 +131,10 @@ async function openSegment(file: string): Promise<{ handle: FileHandle; file: st
   }
 }
 
+function hasPosition(line: { seq?: unknown; ts?: unknown }): boolean {
+  return Number.isSafeInteger(line.seq) && (line.seq as number) > 0 && typeof line.ts === 'number' && Number.isFinite(line.ts);
+}
+
 function parseLine(text: string, file: string, number: number, last: boolean, options: ReadOptions): RecordingLine | null {
   if (text.trim() === '') return null;
   if (options.afterSeq !== undefined) {
@@ -137,6 +153,10 @@ function parseLine(text: string, file: string, number: number, last: boolean, op
     return null;
   }
   const line = value as RecordingLine;
+  if (line.type !== 'meta' && !hasPosition(line)) {
+    options.onDamage?.({ file, line: number, reason: 'no positive integer "seq" and finite "ts"; skipped' });
+    return null;
+  }
   if (!KNOWN_TYPES.has(line.type)) {
     options.onUnknown?.(line.type, file, number);
     return null;

@@ -43,12 +43,14 @@ describe('lines the database refuses outside a table', () => {
       // A receive time no timestamp can hold: to_timestamp refuses it (22008) in the events insert.
       { ...notice(6, 'from the far future'), ts: 1e20 },
       quote(7, 'DDD'), notice(8, 'fine again'),
+      // The same as the batch's last line: the checkpoint takes its receive time too.
+      { ...notice(9, 'last and far'), ts: 1e20 },
     ];
     const file = path.join(dir, 'poison.ndjson');
     await writeFile(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
 
     const totals = await replayInto(db.pool, file, { recordingId: 'poison' });
-    expect(totals.rejected).toBe(2);
+    expect(totals.rejected).toBe(3);
     const { rows: quotes } = await db.pool.query('SELECT seq::int, symbol FROM equity_quotes ORDER BY seq');
     expect(quotes).toEqual([{ seq: 1, symbol: 'AAA' }, { seq: 3, symbol: 'BBB' }, { seq: 5, symbol: 'CCC' }, { seq: 7, symbol: 'DDD' }]);
     const { rows: events } = await db.pool.query(`SELECT seq::int, detail->>'msg' AS msg FROM stream_events ORDER BY seq`);
@@ -57,15 +59,16 @@ describe('lines the database refuses outside a table', () => {
     expect(rejects.map((r) => [r.seq, r.table_name, r.reason, r.recording_id])).toEqual([
       [4, 'recording_line', 'line could not be stored: P0001: poison event refused', 'poison'],
       [6, 'recording_line', 'line could not be stored: 22008: timestamp out of range: "1e+17"', 'poison'],
+      [9, 'recording_line', 'line could not be stored: 22008: timestamp out of range: "1e+17"', 'poison'],
     ]);
     expect(JSON.parse(rejects[0].raw_text)).toMatchObject({ events: [{ event: 'server_notice', detail: { msg: 'poison' }, seq: 4 }] });
     const { rows: [checkpoint] } = await db.pool.query(`SELECT last_seq::int FROM recording_checkpoints WHERE recording_id = 'poison'`);
-    expect(checkpoint.last_seq).toBe(8);
+    expect(checkpoint.last_seq).toBe(9);
 
     const again = await replayInto(db.pool, file, { recordingId: 'poison' });
     expect(again).toMatchObject({ written: {}, rejected: 0 });
     const { rows: [{ n }] } = await db.pool.query('SELECT count(*)::int AS n FROM rejected_rows');
-    expect(n).toBe(2);
+    expect(n).toBe(3);
   });
 
   it('retries, quarantining nothing, when the database refuses every line for a reason that is not about the data', async () => {
