@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLevelOne, levelOneTable, type LevelOneService, type LevelOneState } from '../../src/decode/level-one.js';
+import { decodeLevelOne, levelOneTable, MAX_LEVEL_ONE_KEYS, type LevelOneService, type LevelOneState } from '../../src/decode/level-one.js';
 import { namedRow, TABLES, type NamedRow } from '../../src/decode/tables.js';
 import { contentOf, sampleLine } from '../support/samples.js';
 
@@ -211,5 +211,25 @@ describe('decodeLevelOne: unknown and invalid', () => {
   it('rejects an item without a key', () => {
     expect(decodeLevelOne('LEVELONE_EQUITIES', { '1': 2 }, new Map(), 1)).toEqual({ ok: false, reason: 'item has no key (symbol)' });
     expect(decodeLevelOne('LEVELONE_EQUITIES', { key: 5 }, new Map(), 1)).toMatchObject({ ok: false });
+  });
+});
+
+describe('the level-one key cap', () => {
+  it('keeps merge state for at most MAX_LEVEL_ONE_KEYS keys; past it a new key is stored as sent, not merged, and not kept', () => {
+    const state: LevelOneState = new Map();
+    for (let i = 0; i < MAX_LEVEL_ONE_KEYS; i++) decodeLevelOne('LEVELONE_EQUITIES', { key: `K${i}`, 1: i }, state, RECEIVED_AT);
+    const first = decodeLevelOne('LEVELONE_EQUITIES', { key: 'EXTRA', 1: 1.5, 2: 2.5 }, state, RECEIVED_AT);
+    const delta = decodeLevelOne('LEVELONE_EQUITIES', { key: 'EXTRA', 2: 2.75 }, state, RECEIVED_AT);
+    expect(state.size).toBe(MAX_LEVEL_ONE_KEYS);
+    expect(state.has('EXTRA')).toBe(false);
+    expect(first).toMatchObject({ ok: true, untracked: true });
+    expect(delta).toMatchObject({ ok: true, untracked: true });
+    if (!delta.ok) throw new Error('decoded');
+    expect(namedRow('equity_quotes', delta.row)).toMatchObject({ symbol: 'EXTRA', bid_price: null, ask_price: 2.75 });
+    // A key already kept still merges at the cap.
+    const kept = decodeLevelOne('LEVELONE_EQUITIES', { key: 'K7', 2: 9 }, state, RECEIVED_AT);
+    expect(kept.ok && kept.untracked).toBeFalsy();
+    if (!kept.ok) throw new Error('decoded');
+    expect(namedRow('equity_quotes', kept.row)).toMatchObject({ symbol: 'K7', bid_price: 7, ask_price: 9 });
   });
 });
