@@ -104,7 +104,7 @@ describe('record, attacked from outside', () => {
     return code;
   }
 
-  it('answers malformed requests with HTTP errors, still answers /healthz, and stops cleanly on SIGTERM', async () => {
+  it('answers malformed requests with HTTP errors, still answers /healthz, and stops cleanly on SIGTERM, a second signal included', async () => {
     const running = await start(['src/cli/main.ts', 'record']);
     const url = await running.url();
     await until(async () => (await committedSeq()) > 0, 30_000, 'a first commit');
@@ -117,6 +117,9 @@ describe('record, attacked from outside', () => {
     const before = await committedSeq();
     await until(async () => (await committedSeq()) > before, 30_000, 'commits after the requests');
     running.process.kill('SIGTERM');
+    // A second signal while stopping (an impatient Ctrl-C, npm forwarding it again) must not cut the final flush.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    running.process.kill('SIGINT');
     expect(await exitOf(running), running.stderr()).toBe(0);
     expect(await committedSeq()).toBe(await lastSeqOf(await recordingFolder()));
   }, 120_000);

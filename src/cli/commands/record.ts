@@ -22,7 +22,7 @@ async function record(ctx: CliContext, showStatus: boolean): Promise<void> {
   // Both from the start: a SIGTERM, or an exception anywhere (a timer, a socket handler), during startup must still
   // end in a clean stop, not node's default exit mid-write.
   const guard = guardProcess(logger);
-  const signalled = nextSignal();
+  const signalled = nextSignal(logger);
   const database = await resolveDatabase(config, logger);
   const pool = createPool(database.url, config, logger);
   try {
@@ -60,12 +60,16 @@ function banner(url: string): void {
     + `!!  Recording the built-in Schwab simulator at ${url}, not the market.\n${line}\n`);
 }
 
-/** Resolves with the name of the first SIGINT/SIGTERM. */
-function nextSignal(): Promise<string> {
+/**
+ * Resolves with the name of the first SIGINT/SIGTERM. The handlers stay for the life of the process: a second signal
+ * while stopping (an impatient Ctrl-C, npm forwarding one) would otherwise kill it mid-flush; the stop is bounded anyway.
+ */
+function nextSignal(logger: Logger): Promise<string> {
+  let received = false;
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      if (received) return logger.warn({ signal }, `${signal} while stopping: the final flush goes on (at most ${STOP_BOUND_MS / 1000} s)`);
+      received = true;
       resolve(signal);
     };
     process.on('SIGINT', onSignal);
