@@ -112,6 +112,7 @@ export async function startRecorder(config: Config, pool: pg.Pool, logger: Logge
   });
   // The session's end, or a journal that cannot be written: recording on without one would lose every frame.
   const done = Promise.race([session.start(), writer.failed]);
+  done.catch(() => undefined); // whoever awaits `done` gets the failure; until someone does, it must not end the process
   const pollers = startPollers(config, api, session, pipeline, logger, schedule);
   session.on('data', (service: string) => { if (service === 'ACCT_ACTIVITY') pollers.accountActivity(); });
   session.on('gap', (gap: { from: number; to: number }) => pollers.gap(gap));
