@@ -19,9 +19,12 @@ const COMMANDS = ['LOGIN', 'LOGOUT', 'SUBS', 'ADD', 'UNSUBS', 'VIEW'];
 const RESPONSE_CODES = Object.values(CODE).map(String);
 const FRAME_KINDS = [...STREAM_SERVICES, 'invalid', 'heartbeat', 'response'];
 
-/** Tables of the schema (sql/*.do.*.sql) and `stream_frame`, the table of a frame that is not JSON. */
+/**
+ * Tables of the schema (sql/*.do.*.sql), `stream_frame` (a frame that is not JSON or has no data blocks) and
+ * `recording_line` (a line quarantined whole).
+ */
 const TABLES = [
-  'equity_quotes', 'option_quotes', 'price_data', 'account_activity', 'stream_events', 'stream_frame', 'rejected_rows',
+  'equity_quotes', 'option_quotes', 'price_data', 'account_activity', 'stream_events', 'stream_frame', 'recording_line', 'rejected_rows',
   'accounts', 'symbols', 'orders', 'order_legs', 'order_activities', 'execution_legs', 'transactions',
   'transaction_items', 'options_expirations', 'options_chains', 'options_contracts', 'option_deliverables',
 ];
