@@ -3,10 +3,11 @@
 import { redactAccountActivityItem } from '../schwab/account-mask.js';
 import { decodeAccountActivity } from './account-activity.js';
 import { decodeChartEquity } from './chart-equity.js';
-import { isObject, type ItemOutcome } from './item.js';
+import { isFiniteNumber, isObject, type ItemOutcome } from './item.js';
 import { jsonExcerpt } from './json-text.js';
 import { decodeLevelOne, levelOneTable, type LevelOneService, type LevelOneState } from './level-one.js';
-import type { Row, TableName } from './tables.js';
+import { columnIndex, TABLES, type Row, type TableName } from './tables.js';
+import { isSaneInstant } from './values.js';
 
 export interface DecodeResult {
   rows: { table: TableName; row: Row }[];
@@ -16,6 +17,9 @@ export interface DecodeResult {
   /** The service of each item whose key's merge state was not kept (level-one key cap). */
   untracked: string[];
 }
+
+const SENT_AT = Object.fromEntries(Object.keys(TABLES).map((table) =>
+  [table, columnIndex(table as TableName, 'sent_at')])) as Record<TableName, number>;
 
 /** rejected_rows.table_name of a frame that could not be split into items. */
 export const FRAME_REJECT_TABLE = 'stream_frame';
@@ -64,7 +68,13 @@ export class StreamDecoder {
   restoreLevelOne(snapshot: LevelOneSnapshot): void {
     this.states.clear();
     for (const [service, entries] of Object.entries(snapshot)) {
-      if (ROUTES.has(service) && Array.isArray(entries)) this.states.set(service as LevelOneService, new Map(entries));
+      const route = ROUTES.get(service);
+      if (route === undefined || !Array.isArray(entries)) continue;
+      // A state saved before a migration added columns (sent_at) holds shorter rows: NULL for what it lacks.
+      const width = TABLES[route.table].columns.length;
+      const fitted = entries.map(([key, row]): [string, Row] =>
+        [key, row.length === width ? row : [...row, ...new Array<null>(Math.max(0, width - row.length)).fill(null)].slice(0, width)]);
+      this.states.set(service as LevelOneService, new Map(fitted));
     }
   }
 
@@ -123,7 +133,15 @@ export class StreamDecoder {
       reject(result, route.table, `${service} content is ${describe(content)}, not an array`, block);
       return;
     }
+    const first = result.rows.length;
     for (const item of content) this.decodeItem(route, service, item, receivedAt, result);
+    // Schwab's send time, the block's `timestamp`, on every row it gave: NULL when it is missing or not believable.
+    const sentAt = isFiniteNumber(block.timestamp) && isSaneInstant(block.timestamp) ? Math.round(block.timestamp) : null;
+    for (let i = first; i < result.rows.length; i++) {
+      const { table, row } = result.rows[i]!;
+      const at = SENT_AT[table];
+      if (at >= 0) row[at] = sentAt;
+    }
   }
 
   private decodeItem(

@@ -64,7 +64,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('received_at', 'timestamptz'), col('symbol', 'text'),
       ...fieldColumns(LEVELONE_EQUITIES, EQUITY_BIGINTS),
       col('delayed', 'bool'), col('asset_main_type', 'text'), col('asset_sub_type', 'text'), col('cusip', 'text'),
-      col('sentinel_fields', 'text[]'), col('seq', 'int8'),
+      col('sentinel_fields', 'text[]'), col('seq', 'int8'), col('sent_at', 'timestamptz'),
     ],
   },
   option_quotes: {
@@ -72,7 +72,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('received_at', 'timestamptz'), col('symbol', 'text'), col('expiration_date', 'date'),
       ...fieldColumns(LEVELONE_OPTIONS, OPTION_BIGINTS),
       col('delayed', 'bool'), col('asset_main_type', 'text'), col('cusip', 'text'),
-      col('sentinel_fields', 'text[]'), col('seq', 'int8'),
+      col('sentinel_fields', 'text[]'), col('seq', 'int8'), col('sent_at', 'timestamptz'),
     ],
   },
   price_data: {
@@ -86,6 +86,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('previous_close_date_ms', 'int8'), col('is_empty', 'bool'),
       { name: 'data_source', type: 'text', maxLength: 20 },
       { name: 'frequency_type', type: 'text', maxLength: 10 },
+      col('sent_at', 'timestamptz'),
     ],
     // Bars are re-sent after every re-subscribe (schwab-protocol.md §4.3): the seed's unique key makes them upserts.
     upsertKey: ['symbol', 'datetime_ms', 'frequency_type', 'datetime_utc'],
@@ -94,7 +95,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
     columns: [
       col('received_at', 'timestamptz'), col('subscription_key', 'text'), col('activity_seq', 'int4'),
       col('account_display', 'text'), col('message_type', 'text'), col('schwab_order_id', 'int8'),
-      col('message_data', 'jsonb'), col('message_text', 'text'), col('seq', 'int8'),
+      col('message_data', 'jsonb'), col('message_text', 'text'), col('seq', 'int8'), col('sent_at', 'timestamptz'),
     ],
   },
 };

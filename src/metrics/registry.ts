@@ -54,6 +54,10 @@ export const streamBytes = new Counter({
 export const streamLastHeartbeat = new Gauge({
   name: 'schwab_stream_last_heartbeat_timestamp_seconds', help: 'When the last heartbeat arrived (unix seconds)', ...on,
 });
+export const streamDelay = closedLabels(new Histogram({
+  name: 'schwab_stream_delay_seconds', help: 'Received minus sent (the data block\'s timestamp) of every streamer data block, by service',
+  labelNames: ['service'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], ...on,
+}), { service: serviceLabel });
 export const streamLastData = closedLabels(new Gauge({
   name: 'schwab_stream_last_data_timestamp_seconds', help: 'When the last data frame of a service arrived (unix seconds)',
   labelNames: ['service'] as const, ...on,

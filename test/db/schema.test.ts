@@ -28,6 +28,7 @@ const EXPECTED_COLUMN_DEVIATIONS = [
   'orders.parent_order_id: added',
   'orders.parent_relation: added',
   'transactions.schwab_order_id: added',
+  'price_data.sent_at: added',
 ].sort();
 
 // Foreign keys docs/schema.md adds to the seed's.

@@ -34,6 +34,7 @@ describe('decodeAccountActivity', () => {
       received_at: RECEIVED_AT, subscription_key: 'Account Activity', activity_seq: 1, account_display: '...###',
       message_type: 'OrderCreated', schwab_order_id: null, message_data: JSON.parse(data), message_text: null,
       seq: null, // the buffers stamp the recording line
+      sent_at: null, // the stream decoder stamps the data block's timestamp
     });
   });
 

@@ -21,7 +21,7 @@ describe('decodeChartEquity', () => {
       symbol: 'MSFT', datetime_ms: 1715903940000, datetime_utc: 1715903940000,
       open_price: 421.65, high_price: 421.79, low_price: 421.65, close_price: 421.755, volume: 26,
       previous_close: null, previous_close_date_ms: null, is_empty: false,
-      data_source: 'schwab_stream', frequency_type: 'minute',
+      data_source: 'schwab_stream', frequency_type: 'minute', sent_at: null,
     });
     expect(eastern(row.datetime_ms)).toBe('2024-05-16 19:59');
     expect(Object.keys(row)).toEqual(TABLES.price_data.columns.map((c) => c.name));
@@ -40,7 +40,7 @@ describe('decodeChartEquity', () => {
       symbol: 'AMD', datetime_ms: 1765307100000, datetime_utc: 1765307100000,
       open_price: 221.133, high_price: 221.18, low_price: 221.02, close_price: 221.02, volume: 11730,
       previous_close: null, previous_close_date_ms: null, is_empty: false,
-      data_source: 'schwab_stream', frequency_type: 'minute',
+      data_source: 'schwab_stream', frequency_type: 'minute', sent_at: null,
     });
     expect(eastern(row.datetime_ms)).toBe('2025-12-09 14:05');
   });

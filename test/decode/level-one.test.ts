@@ -35,7 +35,7 @@ const MSFT_ROW: NamedRow = {
   net_percent_change: 0.3078329, regular_market_percent_change: 0, mark_price_net_change: 1.2,
   mark_price_percent_change: 0.28859335, hard_to_borrow_quantity: 95711793, hard_to_borrow_rate: 0,
   hard_to_borrow: false, shortable: true, post_market_net_change: 1.28, post_market_percent_change: 0.3078329,
-  delayed: true, asset_main_type: 'EQUITY', asset_sub_type: 'COE', cusip: '594918104', sentinel_fields: null, seq: null,
+  delayed: true, asset_main_type: 'EQUITY', asset_sub_type: 'COE', cusip: '594918104', sentinel_fields: null, seq: null, sent_at: null,
 };
 
 // stream-levelone-options.jsonl line 1, GOOG 2024-05-17 70 call: every field 1–55, the metadata and the expiration.
@@ -54,7 +54,7 @@ const GOOG_CALL_ROW: NamedRow = {
   option_root: 'GOOG', high_52_week: 103.07, low_52_week: 68.45, indicative_ask_price: 0, indicative_bid_price: 0,
   // 0 is "no indicative quote" (not an index option): NULL, and flagged as a sentinel.
   indicative_quote_time: null, exercise_type: 'A',
-  delayed: true, asset_main_type: 'OPTION', cusip: '', sentinel_fields: ['indicative_quote_time'], seq: null,
+  delayed: true, asset_main_type: 'OPTION', cusip: '', sentinel_fields: ['indicative_quote_time'], seq: null, sent_at: null,
 };
 
 describe('decodeLevelOne: snapshots', () => {

@@ -45,14 +45,14 @@ describe('decodePriceHistory', () => {
       symbol: 'AAPL', datetime_ms: 1698814800000, datetime_utc: 1698814800000,
       open_price: 171.0, high_price: 192.93, low_price: 170.12, close_price: 189.95, volume: 1099760711,
       previous_close: null, previous_close_date_ms: null, is_empty: false,
-      data_source: 'schwab_api', frequency_type: 'monthly',
+      data_source: 'schwab_api', frequency_type: 'monthly', sent_at: null,
     });
     expect(rows[1]).toMatchObject({ low_price: 187.4511, datetime_ms: 1701410400000 });
     expect(rows[11]).toStrictEqual({
       symbol: 'AAPL', datetime_ms: 1727758800000, datetime_utc: 1727758800000,
       open_price: 229.52, high_price: 237.49, low_price: 221.33, close_price: 235.0, volume: 550590311,
       previous_close: null, previous_close_date_ms: null, is_empty: false,
-      data_source: 'schwab_api', frequency_type: 'monthly',
+      data_source: 'schwab_api', frequency_type: 'monthly', sent_at: null,
     });
     for (const row of rows) expect(Object.keys(row)).toEqual(TABLES.price_data.columns.map((c) => c.name));
   });
@@ -83,7 +83,7 @@ describe('decodePriceHistory', () => {
       symbol: 'AAPL', datetime_ms: c.datetime, datetime_utc: c.datetime,
       open_price: c.open, high_price: c.high, low_price: c.low, close_price: c.close, volume: c.volume,
       previous_close: 232.15, previous_close_date_ms: 1729141200000, is_empty: false,
-      data_source: 'schwab_api', frequency_type: 'minute',
+      data_source: 'schwab_api', frequency_type: 'minute', sent_at: null,
     })));
     expect(rows.map((r) => DateTime.fromMillis(r.datetime_ms as number, { zone: 'America/New_York' }).toFormat('HH:mm')))
       .toEqual(['04:00', '04:01', '04:03']);

@@ -169,3 +169,20 @@ describe('StreamDecoder level-one state', () => {
     expect(named(result)[0]).toMatchObject({ table: 'option_quotes', row: { symbol: 'X', delayed: null, ask_price: 6 } });
   });
 });
+
+describe("Schwab's send time", () => {
+  it('stamps every row of a data block with its timestamp, for every service, and NULL where it is missing or absurd', () => {
+    const sent = AT - 250;
+    const result = new StreamDecoder().decodeFrame(frameOf(
+      { ...block('LEVELONE_EQUITIES', [{ key: 'AMD', '1': 1 }, { key: 'MSFT', '2': 2 }]), timestamp: sent },
+      { ...block('LEVELONE_OPTIONS', [{ key: 'GOOG  240517C00070000', '2': 1 }]), timestamp: sent + 1 },
+      { ...block('CHART_EQUITY', [{ key: 'AMD', '1': 0, '2': 1, '3': 2, '4': 0.5, '5': 1.5, '6': 10, '7': AT - 60_000 }]), timestamp: sent + 2 },
+      { ...block('LEVELONE_EQUITIES', [{ key: 'QQQ', '1': 3 }]), timestamp: undefined },
+      { ...block('LEVELONE_EQUITIES', [{ key: 'SPY', '1': 4 }]), timestamp: (AT - 250) * 1000 }, // microseconds
+    ), AT);
+    expect(named(result).map(({ table, row }) => [table, row.symbol, row.sent_at])).toEqual([
+      ['equity_quotes', 'AMD', sent], ['equity_quotes', 'MSFT', sent], ['option_quotes', 'GOOG  240517C00070000', sent + 1],
+      ['price_data', 'AMD', sent + 2], ['equity_quotes', 'QQQ', null], ['equity_quotes', 'SPY', null],
+    ]);
+  });
+});

@@ -102,6 +102,10 @@ describe('/metrics, /healthz and /readyz of a recorder fed by the simulator', ()
     expect(sample(after, 'schwab_stream_connected')).toBe(1);
     expect(sample(after, 'recorder_schedule_open')).toBe(1);
     expect(sample(after, 'recorder_schedule_idle_reason', { reason: 'simulated-feed' })).toBe(1);
+    // Every data block's send time against its receive time: the feed's delay by service.
+    expect(sample(after, 'schwab_stream_delay_seconds_count', { service: 'LEVELONE_EQUITIES' })).toBeGreaterThan(0);
+    expect(sample(after, 'schwab_stream_delay_seconds_bucket', { service: 'LEVELONE_EQUITIES', le: '+Inf' }))
+      .toBe(sample(after, 'schwab_stream_delay_seconds_count', { service: 'LEVELONE_EQUITIES' }));
   });
 
   it('passes promtool check metrics', async (context) => {

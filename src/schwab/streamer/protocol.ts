@@ -94,6 +94,8 @@ export interface ResponseItem {
 export interface DataItem {
   service: string;
   content: unknown[];
+  /** Schwab's send time (the block's `timestamp`, epoch ms), when it is a number. */
+  sentAt: number | null;
 }
 
 /** What one server frame holds, sorted for the session. Unknown shapes leave everything empty. */
@@ -114,7 +116,9 @@ export function classifyFrame(frame: unknown): ServerFrame {
     else if (isObject(item.content)) out.notices.push(responseItem(item));
   }
   for (const item of arrayOf(frame.data)) {
-    if (typeof item.service === 'string') out.data.push({ service: item.service, content: Array.isArray(item.content) ? item.content : [] });
+    if (typeof item.service !== 'string') continue;
+    const sentAt = typeof item.timestamp === 'number' && Number.isFinite(item.timestamp) ? item.timestamp : null;
+    out.data.push({ service: item.service, content: Array.isArray(item.content) ? item.content : [], sentAt });
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { RecorderError, isRecorderError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { isStreamService } from '../../metrics/labels.js';
 import {
-  streamConnected, streamFrameErrors, streamFrames, streamBytes, streamLastData, streamLastHeartbeat, streamReconnects,
+  streamConnected, streamDelay, streamFrameErrors, streamFrames, streamBytes, streamLastData, streamLastHeartbeat, streamReconnects,
   streamResponses, streamSubscribedKeys,
 } from '../../metrics/registry.js';
 import { SERVICES, type RecordedService } from '../fields.js';
@@ -344,6 +344,8 @@ export class StreamerSession extends EventEmitter {
       streamFrames.inc({ kind: item.service });
       if (isStreamService(item.service)) this.lastDataAt.set(item.service, receivedAt);
       streamLastData.set({ service: item.service }, receivedAt / 1000);
+      // Clocks differ by milliseconds: a block "sent" a little after it arrived is a delay of 0, not negative.
+      if (item.sentAt !== null) streamDelay.observe({ service: item.service }, Math.max(0, receivedAt - item.sentAt) / 1000);
       this.emit('data', item.service);
     }
     for (const response of [...frame.responses, ...frame.notices]) this.onResponse(connection, response);
