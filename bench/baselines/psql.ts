@@ -17,6 +17,7 @@ const set = (columns: readonly ColumnSpec[]): string => columns.map((c) => `${c.
 const STAGE: Record<ColumnSpec['type'], string> = {
   float8: 'float8', int4: 'bigint', int8: 'bigint', text: 'text', bool: 'boolean', timestamptz: 'timestamptz',
   date: 'date', jsonb: 'jsonb', 'text[]': 'text[]', numeric: 'numeric',
+  'float8[]': 'float8[]', 'int4[]': 'bigint[]', 'int8[]': 'bigint[]',
 };
 const quote = (file: string): string => `'${file.replace(/'/g, "''")}'`;
 

@@ -4,7 +4,8 @@
 import { LEVELONE_EQUITIES, LEVELONE_OPTIONS, type FieldKind, type FieldTable } from '../schwab/fields.js';
 
 export type ColumnType =
-  | 'float8' | 'int4' | 'int8' | 'text' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]' | 'numeric';
+  | 'float8' | 'int4' | 'int8' | 'text' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]' | 'numeric'
+  | 'float8[]' | 'int4[]' | 'int8[]';
 
 export interface ColumnSpec {
   name: string;
@@ -27,7 +28,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /**
  * One column value: number for float/int/numeric and for timestamptz (epoch ms), 'YYYY-MM-DD' for date,
- * string[] for text[], any JSON value for jsonb, null for NULL.
+ * string[] for text[], (number | null)[] for float8[]/int4[]/int8[], any JSON value for jsonb, null for NULL.
  */
 export type CellValue = JsonValue;
 

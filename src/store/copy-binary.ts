@@ -4,8 +4,9 @@
 // is formatted as text (in Node) or parsed from text (in PostgreSQL), which is most of the cost of a text COPY.
 //
 // Values are written into one growing Buffer per chunk. A value its column cannot hold (an int4 out of range, a
-// fraction in an integer column) is written so that PostgreSQL refuses it with a data error — a fixed-size field one
-// byte too long (22P03), a text array with a NUL byte (22021) — and the caller's bisection quarantines that row alone,
+// fraction in an integer column) is written so that PostgreSQL refuses it with a data error — a fixed-size field or
+// array element one byte too long (22P03), a text array with a NUL byte (22021) — and the caller's bisection
+// quarantines that row alone,
 // as the text format's parse error would. (Too SHORT a field would be a protocol error, failing the whole flush.)
 import type { CellValue, ColumnSpec, ColumnType } from '../decode/tables.js';
 import { jsonText } from '../decode/json-text.js';
@@ -25,10 +26,15 @@ const TWO_32 = 4_294_967_296;
 const INT4_MIN = -2_147_483_648;
 const INT4_MAX = 2_147_483_647;
 const TEXT_OID = 25;
+const FLOAT8_OID = 701;
+const INT4_OID = 23;
+const INT8_OID = 20;
 const JSONB_VERSION = 1;
 
 /** Column types the binary encoder writes; a column list with any other type (numeric) is copied as text. */
-const BINARY_TYPES: ReadonlySet<ColumnType> = new Set(['float8', 'int4', 'int8', 'bool', 'text', 'timestamptz', 'date', 'jsonb', 'text[]']);
+const BINARY_TYPES: ReadonlySet<ColumnType> = new Set([
+  'float8', 'int4', 'int8', 'bool', 'text', 'timestamptz', 'date', 'jsonb', 'text[]', 'float8[]', 'int4[]', 'int8[]',
+]);
 
 export function supportsBinary(columns: readonly ColumnSpec[]): boolean {
   return columns.every((c) => BINARY_TYPES.has(c.type));
@@ -136,6 +142,58 @@ function dayNumber(date: string): number {
   return days;
 }
 
+/** One element of a numeric array: its width and whether a value fits (the writers below write it). */
+interface NumericElement {
+  oid: number;
+  size: number;
+  fits: (value: unknown) => value is number;
+  write: (out: Output, value: number) => void;
+}
+
+const isInt4 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= INT4_MIN && v <= INT4_MAX;
+const FLOAT8_ELEMENT: NumericElement = {
+  oid: FLOAT8_OID, size: 8, fits: (v): v is number => typeof v === 'number', write: (out, v) => out.float64(v),
+};
+const INT4_ELEMENT: NumericElement = { oid: INT4_OID, size: 4, fits: isInt4, write: (out, v) => out.int32(v) };
+const INT8_ELEMENT: NumericElement = {
+  oid: INT8_OID, size: 8, fits: (v): v is number => typeof v === 'number' && Number.isSafeInteger(v), write: (out, v) => out.int64(v),
+};
+
+/**
+ * A one-dimensional array of fixed-size numbers, as array_send writes it: dimensions, has-NULLs flag, element type,
+ * size and lower bound 1, then each element with its length (-1 = NULL). An element that does not fit is written one
+ * byte too long, and a value that is not an array as one such element: PostgreSQL refuses either as data (22P03).
+ */
+function numericArray(element: NumericElement): FieldWriter {
+  return (out, v) => {
+    const elements: readonly unknown[] = Array.isArray(v) ? v : [Number.NaN];
+    const refusedWhole = !Array.isArray(v);
+    const lengthAt = out.at;
+    out.int32(0); // patched below
+    out.int32(elements.length === 0 ? 0 : 1); // dimensions
+    out.int32(elements.some((e) => e === null) ? 1 : 0); // has NULLs
+    out.int32(element.oid);
+    if (elements.length > 0) {
+      out.int32(elements.length);
+      out.int32(1); // lower bound
+    }
+    for (const value of elements) {
+      if (value === null) {
+        out.int32(-1);
+      } else if (refusedWhole || !element.fits(value)) {
+        invalid(out, element.size);
+      } else {
+        out.int32(element.size);
+        element.write(out, value);
+      }
+    }
+    const end = out.at;
+    out.at = lengthAt;
+    out.put32(end - lengthAt - 4);
+    out.at = end;
+  };
+}
+
 const WRITERS: Record<ColumnType, FieldWriter> = {
   float8: (out, v) => {
     if (typeof v !== 'number') return invalid(out, 8);
@@ -200,6 +258,9 @@ const WRITERS: Record<ColumnType, FieldWriter> = {
     out.put32(end - lengthAt - 4);
     out.at = end;
   },
+  'float8[]': numericArray(FLOAT8_ELEMENT),
+  'int4[]': numericArray(INT4_ELEMENT),
+  'int8[]': numericArray(INT8_ELEMENT),
   numeric: (out) => invalid(out, 0), // never used: supportsBinary sends numeric columns as text
 };
 

@@ -58,6 +58,17 @@ function arrayElement(value: unknown): string {
   return `"${String(value).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
+/**
+ * A numeric array literal: `{1.5,NULL,2}`. Elements are written as the scalar encoders write them (an element they
+ * would write as NULL is NULL); no quoting is needed, numbers hold no commas, braces or quotes.
+ */
+function numericArray(element: (value: number) => string): CellEncoder {
+  return (v) => {
+    if (!Array.isArray(v)) return NULL;
+    return `{${v.map((e) => (typeof e === 'number' && Number.isFinite(e) ? element(e) : 'NULL')).join(',')}}`;
+  };
+}
+
 const ENCODERS: Record<ColumnType, CellEncoder> = {
   float8: (v) => (typeof v === 'number' ? String(v) : NULL),
   numeric: (v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : NULL),
@@ -69,6 +80,9 @@ const ENCODERS: Record<ColumnType, CellEncoder> = {
   timestamptz: (v) => (typeof v === 'number' && Number.isFinite(v) ? isoTimestamp(v) : NULL),
   jsonb: (v) => (v === null || v === undefined ? NULL : escapeCopy(storableJson(v))),
   'text[]': (v) => (Array.isArray(v) ? escapeCopy(`{${v.map(arrayElement).join(',')}}`) : NULL),
+  'float8[]': numericArray(String),
+  'int4[]': numericArray((e) => String(Math.trunc(e))),
+  'int8[]': numericArray((e) => String(Math.trunc(e))),
 };
 
 /** A row for COPY: one value per column, in the order of the columns it is encoded with. */

@@ -148,3 +148,67 @@ describe('isoTimestamp', () => {
     for (const ms of samples) expect(isoTimestamp(ms), String(ms)).toBe(new Date(ms).toISOString());
   });
 });
+
+describe('COPY of numeric arrays (float8[], int4[], int8[])', () => {
+  const ARRAYS: ColumnSpec[] = [
+    { name: 'id', type: 'int8' }, { name: 'prices', type: 'float8[]' }, { name: 'counts', type: 'int4[]' },
+    { name: 'sizes', type: 'int8[]' },
+  ];
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await db.pool.query('CREATE TABLE array_probe (id bigint PRIMARY KEY, prices float8[], counts int4[], sizes int8[])');
+  });
+  afterAll(async () => { await db?.drop(); });
+
+  const ROWS: CellValue[][] = [
+    [1, [13.12, 13.11, 13.1], [9, 2, 2], [31_600, 900, 800]],
+    [2, [], [], []],
+    [3, null, null, null],
+    [4, [null, 0.1, null], [null, 0], [null]],
+    [5, [-1e300, 5e-324, 123.456], [-2_147_483_648, 2_147_483_647], [-9_007_199_254_740_991, 9_007_199_254_740_991]],
+    [6, [221.38], [1], [0]],
+  ];
+
+  async function copyArrays(rows: CellValue[][], format: 'text' | 'binary', offset = 0): Promise<RejectedRow[]> {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const shifted = rows.map((r) => [(r[0] as number) + offset, ...r.slice(1)]);
+      const rejected = await writeWithBisect(client, shifted, (part) => copyRows(client, 'array_probe', ARRAYS, part, format));
+      await client.query('COMMIT');
+      return rejected;
+    } finally {
+      client.release();
+    }
+  }
+
+  const readBack = async (from: number, to: number) => (await db.pool.query(
+    `SELECT id::int - $1::int AS id, prices, counts, sizes::text[] AS sizes FROM array_probe WHERE id BETWEEN $1 AND $2 ORDER BY id`,
+    [from, to])).rows.map((r) => [r.id, r.prices, r.counts, r.sizes === null ? null : r.sizes.map((s: string | null) => (s === null ? null : Number(s)))]);
+
+  it.each(['binary', 'text'] as const)('round-trips values, NULL elements, empty and NULL arrays and the extremes of each type (%s)', async (format) => {
+    const offset = format === 'binary' ? 0 : 100;
+    expect(await copyArrays(ROWS, format, offset)).toEqual([]);
+    expect(await readBack(offset, offset + 99)).toEqual(ROWS);
+  });
+
+  it('writes the array literal PostgreSQL reads in the text format', () => {
+    expect(encodeCopyText(ARRAYS, [[7, [1.5, null, -0, 1e21], [3, null], [9_007_199_254_740_991]]]))
+      .toBe('7\t{1.5,NULL,0,1e+21}\t{3,NULL}\t{9007199254740991}\n');
+  });
+
+  it('refuses in binary, as data errors the bisection quarantines, elements their type cannot hold; the other rows commit', async () => {
+    const rows: CellValue[][] = Array.from({ length: 40 }, (_, i) => [1000 + i, [i + 0.5], [i], [i]]);
+    rows[3]![2] = [1, 2 ** 31]; // beyond int4
+    rows[7]![3] = [1.5]; // a fraction in int8[]
+    rows[11]![1] = ['NaN']; // text in float8[]
+    rows[19]![3] = 'not an array' as unknown as CellValue;
+    rows[23]![3] = [2 ** 53 + 2]; // beyond a safe integer
+    const rejected = await copyArrays(rows, 'binary');
+    expect(rejected.map((r) => r.index)).toEqual([3, 7, 11, 19, 23]);
+    expect(rejected.map((r) => r.reason.slice(0, 5))).toEqual(['22P03', '22P03', '22P03', '22P03', '22P03']);
+    const { rows: [count] } = await db.pool.query('SELECT count(*)::int AS n FROM array_probe WHERE id BETWEEN 1000 AND 1039');
+    expect(count.n).toBe(35);
+  });
+});

@@ -39,6 +39,7 @@ export interface Step<R> {
 const STAGE_TYPES: Record<ColumnType, string> = {
   float8: 'float8', int4: 'bigint', int8: 'bigint', text: 'text', bool: 'boolean', timestamptz: 'timestamptz',
   date: 'date', jsonb: 'jsonb', 'text[]': 'text[]', numeric: 'numeric',
+  'float8[]': 'float8[]', 'int4[]': 'bigint[]', 'int8[]': 'bigint[]',
 };
 
 export const ROW_INDEX: ColumnSpec = { name: 'row_index', type: 'int4' };
