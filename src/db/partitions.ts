@@ -23,6 +23,9 @@ export const PARTITIONED_TABLES: readonly PartitionedTable[] = [
   { table: 'equity_quotes', key: 'received_at', period: 'daily' },
   { table: 'option_quotes', key: 'received_at', period: 'daily' },
   { table: 'account_activity', key: 'received_at', period: 'daily' },
+  { table: 'futures_quotes', key: 'received_at', period: 'daily' },
+  { table: 'futures_option_quotes', key: 'received_at', period: 'daily' },
+  { table: 'forex_quotes', key: 'received_at', period: 'daily' },
 ];
 
 export interface PartitionInfo {

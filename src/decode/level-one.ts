@@ -1,13 +1,17 @@
-// LEVELONE_EQUITIES and LEVELONE_OPTIONS items → complete equity_quotes / option_quotes rows.
+// Level-one items → complete rows: LEVELONE_EQUITIES → equity_quotes, LEVELONE_OPTIONS → option_quotes,
+// LEVELONE_FUTURES → futures_quotes, LEVELONE_FUTURES_OPTIONS → futures_option_quotes, LEVELONE_FOREX → forex_quotes.
 // Schwab sends a full snapshot (with metadata) first and then only changed fields (schwab-protocol.md §3.4), so each
 // item is merged into the last row of its key and the merged row is what gets stored.
-import { LEVELONE_EQUITIES, LEVELONE_OPTIONS, type FieldKind, type FieldTable } from '../schwab/fields.js';
+import {
+  LEVELONE_EQUITIES, LEVELONE_FOREX, LEVELONE_FUTURES, LEVELONE_FUTURES_OPTIONS, LEVELONE_OPTIONS, type FieldKind, type FieldTable,
+} from '../schwab/fields.js';
 import { NO_UNKNOWN_FIELDS, type ItemOutcome } from './item.js';
 import { parseOptionSymbol } from './option-symbol.js';
 import { columnIndex, emptyRow, TABLES, type ColumnType, type Row, type TableName } from './tables.js';
 import { convertValue, SENTINEL } from './values.js';
 
-export type LevelOneService = 'LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS';
+export type LevelOneService =
+  'LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS' | 'LEVELONE_FUTURES' | 'LEVELONE_FUTURES_OPTIONS' | 'LEVELONE_FOREX';
 
 /** Last merged row per key, for one service. */
 export type LevelOneState = Map<string, Row>;
@@ -29,7 +33,9 @@ interface ServiceSpec {
   slots: ReadonlyMap<string, Slot>;
 }
 
-// Per-key extras of the snapshot item. option_quotes has no asset_sub_type (Schwab sends none for options).
+// Per-key extras of the snapshot item. option_quotes has no asset_sub_type (Schwab sends none for options); the
+// futures, futures option and forex snapshots carry only delayed and assetMainType (real captures), so their tables
+// have just those two.
 const METADATA: ReadonlyArray<[string, string, FieldKind]> = [
   ['delayed', 'delayed', 'bool'],
   ['assetMainType', 'asset_main_type', 'text'],
@@ -56,6 +62,9 @@ function serviceSpec(table: TableName, fields: FieldTable): ServiceSpec {
 const SPECS: Record<LevelOneService, ServiceSpec> = {
   LEVELONE_EQUITIES: serviceSpec('equity_quotes', LEVELONE_EQUITIES),
   LEVELONE_OPTIONS: serviceSpec('option_quotes', LEVELONE_OPTIONS),
+  LEVELONE_FUTURES: serviceSpec('futures_quotes', LEVELONE_FUTURES),
+  LEVELONE_FUTURES_OPTIONS: serviceSpec('futures_option_quotes', LEVELONE_FUTURES_OPTIONS),
+  LEVELONE_FOREX: serviceSpec('forex_quotes', LEVELONE_FOREX),
 };
 
 /**

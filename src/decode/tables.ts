@@ -1,7 +1,9 @@
 // The columns each decoder fills, in table order, with the PostgreSQL type the COPY encoder writes them as.
 // The level-one tables follow the field tables of schwab/fields.ts (one column per field, in field order), so a
 // column name lives in one place; test/decode/tables.test.ts compares every list with the migrated schema.
-import { LEVELONE_EQUITIES, LEVELONE_OPTIONS, type FieldKind, type FieldTable } from '../schwab/fields.js';
+import {
+  LEVELONE_EQUITIES, LEVELONE_FOREX, LEVELONE_FUTURES, LEVELONE_FUTURES_OPTIONS, LEVELONE_OPTIONS, type FieldKind, type FieldTable,
+} from '../schwab/fields.js';
 
 export type ColumnType =
   | 'float8' | 'int4' | 'int8' | 'text' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]' | 'numeric'
@@ -22,7 +24,8 @@ export interface TableSpec {
   upsertKey?: readonly string[];
 }
 
-export type TableName = 'equity_quotes' | 'option_quotes' | 'price_data' | 'account_activity';
+export type TableName = 'equity_quotes' | 'option_quotes' | 'price_data' | 'account_activity'
+  | 'futures_quotes' | 'futures_option_quotes' | 'forex_quotes';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -46,6 +49,8 @@ const col = (name: string, type: ColumnType): ColumnSpec => ({ name, type });
 // Level-one integers the schema widens to BIGINT (share volumes and counts that outgrow int4).
 const EQUITY_BIGINTS = new Set(['total_volume', 'last_size', 'hard_to_borrow_quantity']);
 const OPTION_BIGINTS = new Set(['total_volume', 'open_interest']);
+// Futures, futures options and forex: every count the Guide types long (forex sizes are currency units: 3,000,000).
+const FUTURES_BIGINTS = new Set(['bid_size', 'ask_size', 'total_volume', 'last_size', 'open_interest']);
 
 const KIND_TYPES: Record<FieldKind, ColumnType> = {
   double: 'float8', int: 'int4', text: 'text', bool: 'bool', millis: 'timestamptz', date: 'date',
@@ -57,6 +62,17 @@ function fieldColumns(fields: FieldTable, bigints: ReadonlySet<string>): ColumnS
     const { column, kind } = fields[n]!;
     return col(column, bigints.has(column) ? 'int8' : KIND_TYPES[kind]);
   });
+}
+
+/** A level-one table of the futures/forex kind: its snapshots carry only `delayed` and `assetMainType`. */
+function levelOneTable(fields: FieldTable): TableSpec {
+  return {
+    columns: [
+      col('received_at', 'timestamptz'), col('symbol', 'text'), ...fieldColumns(fields, FUTURES_BIGINTS),
+      col('delayed', 'bool'), col('asset_main_type', 'text'),
+      col('sentinel_fields', 'text[]'), col('seq', 'int8'), col('sent_at', 'timestamptz'),
+    ],
+  };
 }
 
 export const TABLES: Readonly<Record<TableName, TableSpec>> = {
@@ -76,6 +92,9 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('sentinel_fields', 'text[]'), col('seq', 'int8'), col('sent_at', 'timestamptz'),
     ],
   },
+  futures_quotes: levelOneTable(LEVELONE_FUTURES),
+  futures_option_quotes: levelOneTable(LEVELONE_FUTURES_OPTIONS),
+  forex_quotes: levelOneTable(LEVELONE_FOREX),
   price_data: {
     columns: [
       { name: 'symbol', type: 'text', maxLength: 10 },

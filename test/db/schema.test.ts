@@ -151,6 +151,9 @@ describe('schema', () => {
     expect(rows).toEqual([
       { table: 'account_activity', key: 'RANGE (received_at)' },
       { table: 'equity_quotes', key: 'RANGE (received_at)' },
+      { table: 'forex_quotes', key: 'RANGE (received_at)' },
+      { table: 'futures_option_quotes', key: 'RANGE (received_at)' },
+      { table: 'futures_quotes', key: 'RANGE (received_at)' },
       { table: 'option_deliverables', key: 'RANGE (snapshot_datetime)' },
       { table: 'option_quotes', key: 'RANGE (received_at)' },
       { table: 'options_chains', key: 'RANGE (snapshot_datetime)' },
