@@ -13,13 +13,19 @@ export interface DecodeResult {
   rows: { table: TableName; row: Row }[];
   /** `table` is the table the item was meant for, or FRAME_REJECT_TABLE when the frame itself is unusable. */
   rejects: { table: string; reason: string; raw: string }[];
-  unknown: { service: string; kind: 'service' | 'field'; name: string }[];
+  unknown: { service: string; kind: UnknownKind; name: string }[];
   /** The service of each item whose key's merge state was not kept (level-one key cap). */
   untracked: string[];
 }
 
 const SENT_AT = Object.fromEntries(Object.keys(TABLES).map((table) =>
   [table, columnIndex(table as TableName, 'sent_at')])) as Record<TableName, number>;
+
+/** What a data block may hold that the decoder does not know. */
+export type UnknownKind = 'service' | 'field' | 'command';
+
+/** The commands a data block is labelled with (the subscription command that produced it). */
+const DATA_COMMANDS: ReadonlySet<string> = new Set(['SUBS', 'ADD', 'UNSUBS', 'VIEW']);
 
 /** rejected_rows.table_name of a frame that could not be split into items. */
 export const FRAME_REJECT_TABLE = 'stream_frame';
@@ -129,6 +135,8 @@ export class StreamDecoder {
       addUnknown(result, service, 'service', service);
       return;
     }
+    // The items still decode: a new command is news, not a reason to drop quotes.
+    if (typeof block.command === 'string' && !DATA_COMMANDS.has(block.command)) addUnknown(result, service, 'command', block.command);
     if (!Array.isArray(content)) {
       reject(result, route.table, `${service} content is ${describe(content)}, not an array`, block);
       return;
@@ -169,7 +177,7 @@ function reject(result: DecodeResult, table: string, reason: string, raw: unknow
 }
 
 /** One entry per (service, kind, name) per frame: a new field on every item of a frame is one finding. */
-function addUnknown(result: DecodeResult, service: string, kind: 'service' | 'field', name: string): void {
+function addUnknown(result: DecodeResult, service: string, kind: UnknownKind, name: string): void {
   if (result.unknown.some((u) => u.service === service && u.kind === kind && u.name === name)) return;
   result.unknown.push({ service, kind, name });
 }

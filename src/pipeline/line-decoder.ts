@@ -1,7 +1,7 @@
 // One recording line → what it adds to the database: table rows, quarantined items, session events. The same code
 // runs for a live frame (just journaled) and for a replayed line, which is what makes replay equal live.
 import { jsonExcerpt, textExcerpt } from '../decode/json-text.js';
-import { FRAME_REJECT_TABLE, StreamDecoder, type LevelOneSnapshot } from '../decode/stream-decoder.js';
+import { FRAME_REJECT_TABLE, StreamDecoder, type LevelOneSnapshot, type UnknownKind } from '../decode/stream-decoder.js';
 import type { Row, TableName } from '../decode/tables.js';
 import { decodeRestBody } from '../decode/rest/router.js';
 import type { Snapshot } from '../decode/rest/types.js';
@@ -54,6 +54,9 @@ export function errorText(error: unknown): string {
   return `${code}${message}`.slice(0, 500);
 }
 
+/** Distinct unknowns noted as events: a peer inventing names gets the counter only past this. */
+const MAX_NOTED = 1000;
+
 /** Session events stored in stream_events; the others (requests sent, ...) stay in the recording only. */
 const STORED_EVENTS = new Set([
   'connected', 'disconnected', 'gap', 'login', 'login_denied', 'subscribed', 'subscription_refused', 'server_notice',
@@ -75,6 +78,8 @@ export class LineDecoder {
   lastResetSeq = 0;
   /** The seq of the last line decoded (or of the restored state). */
   lastSeq = 0;
+  /** Unknown services, commands and fields already noted as an event. */
+  private readonly noted = new Set<string>();
 
   constructor(private readonly sink: LineSink) {}
 
@@ -117,7 +122,10 @@ export class LineDecoder {
     const result = this.stream.decodeFrame(frame, receivedAt);
     for (const { table, row } of result.rows) this.sink.row(table, row, seq);
     for (const r of result.rejects) this.sink.reject({ ...r, seq });
-    for (const u of result.unknown) this.sink.unknown(u.service, u.kind);
+    for (const u of result.unknown) {
+      this.sink.unknown(u.service, u.kind);
+      this.note(u, receivedAt, seq);
+    }
     for (const service of result.untracked) this.sink.untracked(service);
   }
 
@@ -129,6 +137,20 @@ export class LineDecoder {
     for (const { table, row } of result.rows) this.sink.row(table, row, line.seq);
     for (const snapshot of result.snapshots) this.sink.snapshot(snapshot, line.seq);
     for (const r of result.rejects) this.sink.reject({ ...r, seq: line.seq });
+  }
+
+  /**
+   * The first time a service, command or field the recorder does not decode shows up, a stream_events row says so
+   * (`unknown_service`, `unknown_command`, `unknown_field`): the frames are in the recording, waiting for a decoder,
+   * and somebody should know. Once per kind and name per decoder, for a bounded number of names.
+   */
+  private note(unknown: { service: string; kind: UnknownKind; name: string }, at: number, seq: number): void {
+    const id = `${unknown.kind}\u0000${unknown.service}\u0000${unknown.name}`;
+    if (this.noted.has(id) || this.noted.size >= MAX_NOTED) return;
+    this.noted.add(id);
+    const service = textExcerpt(unknown.service, 100);
+    const detail = unknown.kind === 'service' ? { service } : { service, [unknown.kind]: textExcerpt(unknown.name, 100) };
+    this.sink.event({ occurredAt: at, event: `unknown_${unknown.kind}`, service, detail, seq });
   }
 
   event(event: string, detail: Record<string, unknown>, at: number, seq: number): void {
