@@ -98,15 +98,16 @@ describe('replays of valid quotes around the hostile inputs of issue 12', () => 
     const file = path.join(dir, 'keys.ndjson');
     const recording = await writeManyKeys(file, 700, 1000);
     const env = { NODE_OPTIONS: '--max-old-space-size=256', SCHWAB_RECORDER_LOG_LEVEL: 'warn' };
-    const first = await runCli(['replay', file, '--database-url', db.url], env);
+    // 40-50 s on a loaded 2-core box: room for a slower CI machine.
+    const first = await runCli(['replay', file, '--database-url', db.url], env, 150_000);
     expect({ code: first.code, stderr: first.stderr.slice(0, 300) }).toEqual({ code: 0, stderr: '' });
     expect([...await quoteProblems(db.pool, recording.quotes), ...await lineProblems(db.pool, recording.id, recording.hostile)]).toEqual([]);
     const before = await tableCounts(db.pool);
     expect(before.equity_quotes).toBe(700_000 + recording.quotes.length);
-    const second = await runCli(['replay', file, '--database-url', db.url], env);
+    const second = await runCli(['replay', file, '--database-url', db.url], env, 150_000);
     expect(second.code).toBe(0);
     expect(await tableCounts(db.pool)).toEqual(before);
-  }, 180_000);
+  }, 360_000);
 });
 
 /** valid, then `frames` frames of `perFrame` new keys each (one delta row per key), then valid: streamed to disk. */

@@ -8,10 +8,10 @@ export interface CliResult {
 }
 
 /** Runs the real CLI (src/cli/main.ts through tsx) as a child process; never throws on a non-zero exit. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 60_000 },
+      { cwd: repoRoot, env: { ...process.env, ...env }, timeout: timeoutMs },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
