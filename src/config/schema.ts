@@ -71,6 +71,14 @@ const stream = z.strictObject({
   /** Explicit OCC option symbols; the contracts of tracked chains are added to these. */
   options: symbolList,
   chartEquities: symbolList,
+  /** LEVELONE_FUTURES keys: `/ES` (front month) or `/ESZ26` (a dated contract). */
+  futures: symbolList,
+  /** LEVELONE_FUTURES_OPTIONS keys (`./OZCZ27C450`). Not taken from tracked chains: REST chains have no futures options. */
+  futuresOptions: symbolList,
+  /** LEVELONE_FOREX pairs (`EUR/USD`). */
+  forex: symbolList,
+  /** CHART_FUTURES keys: minute bars into price_data next to the equity bars. */
+  chartFutures: symbolList,
   accountActivity: z.boolean(),
   /** Keys per SUBS/ADD request and keys per service on the connection (Schwab refuses past ~500: code 19). */
   maxKeysPerRequest: z.number().int().min(1),

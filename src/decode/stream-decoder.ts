@@ -3,6 +3,7 @@
 import { redactAccountActivityItem } from '../schwab/account-mask.js';
 import { decodeAccountActivity } from './account-activity.js';
 import { decodeChartEquity } from './chart-equity.js';
+import { decodeChartFutures } from './chart-futures.js';
 import { isFiniteNumber, isObject, type ItemOutcome } from './item.js';
 import { jsonExcerpt } from './json-text.js';
 import { decodeLevelOne, levelOneTable, type LevelOneService, type LevelOneState } from './level-one.js';
@@ -55,6 +56,10 @@ const ROUTES: ReadonlyMap<string, ServiceRoute> = new Map([
   ['LEVELONE_OPTIONS', levelOne('LEVELONE_OPTIONS')],
   ['CHART_EQUITY', { table: 'price_data', decode: (item) => decodeChartEquity(item) }],
   ['ACCT_ACTIVITY', { table: 'account_activity', decode: (item, receivedAt) => decodeAccountActivity(item, receivedAt) }],
+  ['LEVELONE_FUTURES', levelOne('LEVELONE_FUTURES')],
+  ['LEVELONE_FUTURES_OPTIONS', levelOne('LEVELONE_FUTURES_OPTIONS')],
+  ['LEVELONE_FOREX', levelOne('LEVELONE_FOREX')],
+  ['CHART_FUTURES', { table: 'price_data', decode: (item) => decodeChartFutures(item) }],
 ]);
 
 /** The level-one merge state, as JSON: per service, the last merged row of every key. */

@@ -169,6 +169,10 @@ function streamKeys(stream: Config['stream']): Partial<Record<RecordedService, s
     LEVELONE_EQUITIES: stream.equities,
     LEVELONE_OPTIONS: stream.options,
     CHART_EQUITY: stream.chartEquities,
+    LEVELONE_FUTURES: stream.futures,
+    LEVELONE_FUTURES_OPTIONS: stream.futuresOptions,
+    LEVELONE_FOREX: stream.forex,
+    CHART_FUTURES: stream.chartFutures,
     ACCT_ACTIVITY: stream.accountActivity ? [ACCOUNT_ACTIVITY_KEY] : [],
   };
 }

@@ -13,6 +13,12 @@ const QUERIES: Record<string, string> = {
                     FROM option_quotes ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`,
   price_data: `SELECT symbol, datetime_ms, open_price, high_price, low_price, close_price, volume, data_source
                  FROM price_data ORDER BY symbol, datetime_ms`,
+  futures_quotes: `SELECT seq, symbol, received_at, sent_at, bid_price, ask_price, last_price, total_volume, mark, delayed
+                     FROM futures_quotes ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+  futures_option_quotes: `SELECT seq, symbol, received_at, sent_at, bid_price, ask_price, last_price, open_interest, strike_price, delayed
+                            FROM futures_option_quotes ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+  forex_quotes: `SELECT seq, symbol, received_at, sent_at, bid_price, ask_price, last_price, quote_time, mark, delayed
+                   FROM forex_quotes ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
   account_activity: `SELECT seq, message_type, activity_seq, schwab_order_id, message_data FROM account_activity ORDER BY seq, activity_seq, message_type`,
   stream_events: `SELECT seq, event, service FROM stream_events ORDER BY seq`,
   rejected_rows: `SELECT seq, table_name, reason FROM rejected_rows ORDER BY seq, table_name, reason`,
