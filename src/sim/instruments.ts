@@ -116,4 +116,9 @@ export class InstrumentTable {
   get(symbol: string): Instrument | undefined {
     return this.bySymbol.get(symbol);
   }
+
+  /** Every symbol known, in table order (the screeners' universe). */
+  symbols(): string[] {
+    return [...this.bySymbol.keys()];
+  }
 }

@@ -3,7 +3,7 @@
 // out of the recorder's share. The items are real deltas of the subscribed keys (made by the normal pump, once);
 // replayed, prices jump back at the end of the ring, which a throughput test does not mind.
 
-export type LevelOneService = 'LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS';
+import type { LevelOneService } from './levelone.js';
 
 export class ItemRing {
   private next = 0;

@@ -5,6 +5,10 @@ import type { Instrument } from './instruments.js';
 import { round2, round4, type EquityQuote, type Market } from './market.js';
 import { optionDescription, type OptionQuote } from './options.js';
 
+/** The services Schwab delivers as "Change": a snapshot of the requested fields first, then changed fields only. */
+export const LEVEL_ONE_SERVICES = ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS', 'LEVELONE_FUTURES', 'LEVELONE_FUTURES_OPTIONS', 'LEVELONE_FOREX'] as const;
+export type LevelOneService = (typeof LEVEL_ONE_SERVICES)[number];
+
 export type FieldValue = string | number | boolean;
 export type FieldRecord = Map<number, FieldValue>;
 

@@ -75,13 +75,18 @@ export class Market {
   pathPrice(symbol: string, at: number): number {
     const instrument = this.instruments.get(symbol);
     if (instrument === undefined) return 0;
-    const dailyVol = instrument.volatility / Math.sqrt(252);
+    return this.path(symbol, instrument.basePrice, instrument.volatility, at);
+  }
+
+  /** The deterministic path of any named series (futures, currencies) around `basePrice` at an annual volatility. */
+  path(name: string, basePrice: number, volatility: number, at: number): number {
+    const dailyVol = volatility / Math.sqrt(252);
     let logReturn = 0;
     OCTAVE_PERIODS_MS.forEach((period, octave) => {
       const amplitude = 1.4 * dailyVol * Math.sqrt(Math.min(period, 64 * DAY_MS) / DAY_MS);
-      logReturn += amplitude * this.noise(symbol, octave, at / period);
+      logReturn += amplitude * this.noise(name, octave, at / period);
     });
-    return instrument.basePrice * Math.exp(logReturn);
+    return basePrice * Math.exp(logReturn);
   }
 
   private noise(symbol: string, octave: number, x: number): number {

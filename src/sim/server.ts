@@ -3,14 +3,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { Brokerage, type PlaceOrderInput } from './accounts.js';
+import { BookFeed } from './books.js';
 import { ChartFeed } from './chart.js';
+import { FuturesChartFeed } from './chart-futures.js';
 import { FaultState, createFaults, type SimulatorFaults } from './faults.js';
+import { ForexMarket } from './forex.js';
+import { FuturesMarket } from './futures.js';
 import { DEFAULT_SYMBOLS, DEFAULT_UNDERLYINGS, InstrumentTable } from './instruments.js';
 import { Market } from './market.js';
 import { OAuthServer } from './oauth.js';
 import { OptionBook } from './options.js';
 import { Prng } from './prng.js';
 import { handleHttp, type StreamerIdentity } from './rest-routes.js';
+import { ScreenerFeed } from './screeners.js';
 import { StatsRecorder, type SimulatorStats } from './stats.js';
 import { MAX_KEYS_PER_SERVICE, Streamer } from './streamer.js';
 import { Timers } from './timers.js';
@@ -29,13 +34,17 @@ export interface SimulatorOptions {
   maxKeysPerService?: number;
   /** Logged in with nothing subscribed this long → code 30 notify, then close (default 30 000). */
   emptySubscriptionCloseMs?: number;
-  /** Wall ms between CHART_EQUITY bars per key; each bar is the next chart minute (default 60 000). */
+  /** Wall ms between CHART_EQUITY and CHART_FUTURES bars per key; each bar is the next chart minute (default 60 000). */
   chartBarIntervalMs?: number;
+  /** Wall ms between whole book frames per key (NYSE_BOOK, NASDAQ_BOOK, OPTIONS_BOOK; default 1000). */
+  bookIntervalMs?: number;
+  /** Wall ms between whole screener frames per key (SCREENER_EQUITY, SCREENER_OPTION; default 5000). */
+  screenerIntervalMs?: number;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
   /** Place and fill an order every N ms (ACCT_ACTIVITY announces it); null (default) = only via placeOrder(). */
   orderIntervalMs?: number | null;
-  /** Equities (and indices) the simulator knows; default ~20 liquid names and $SPX. */
+  /** Equities the simulator knows besides its ~20 built-in liquid names and $SPX (the screeners rank all of them). */
   symbols?: string[];
   /** Underlyings it serves chains for (default AAPL, SPY, $SPX); they are added to `symbols`. */
   underlyings?: string[];
@@ -86,11 +95,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const prng = new Prng(seed);
   const timers = new Timers();
   const underlyings = options.underlyings ?? [...DEFAULT_UNDERLYINGS];
-  const symbols = [...new Set([...(options.symbols ?? DEFAULT_SYMBOLS), ...underlyings])];
+  const symbols = [...new Set([...DEFAULT_SYMBOLS, ...(options.symbols ?? []), ...underlyings])];
   const instruments = new InstrumentTable(symbols);
   const market = new Market(seed, instruments);
   const book = new OptionBook(seed, market, underlyings);
   const chart = new ChartFeed(market);
+  const futures = new FuturesMarket(seed, market);
+  const forex = new ForexMarket(seed, market);
+  const futuresChart = new FuturesChartFeed(seed, futures);
+  const books = new BookFeed(seed, market, book);
+  const screeners = new ScreenerFeed(seed, market, book);
   const brokerage = new Brokerage(seed, market, timers);
   const faultState = new FaultState();
   const credentials: SimulatorCredentials = {
@@ -112,11 +126,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   const stats: StatsRecorder = new StatsRecorder((): Record<string, ReadonlySet<string>> => activeStreamer.subscriptions());
   const activeStreamer: Streamer = new Streamer({
-    market, book, chart, oauth, faults: faultState, stats, timers,
+    market, book, chart, futures, forex, futuresChart, books, screeners, oauth, faults: faultState, stats, timers,
     options: {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
       emptySubscriptionCloseMs: options.emptySubscriptionCloseMs ?? 30_000,
       chartBarIntervalMs: options.chartBarIntervalMs ?? 60_000,
+      bookIntervalMs: options.bookIntervalMs ?? 1000,
+      screenerIntervalMs: options.screenerIntervalMs ?? 5000,
       updatesPerSecond: options.updatesPerSecond ?? 50,
       itemRing: options.itemRing ?? 0,
       maxKeysPerService: options.maxKeysPerService ?? MAX_KEYS_PER_SERVICE,

@@ -1,13 +1,21 @@
 // The streamer WebSocket protocol (schwab-protocol.md §3–§4): LOGIN first, one logged-in connection per user,
-// SUBS/ADD/UNSUBS/VIEW with Schwab's rules and response codes, heartbeats, level-one snapshots then deltas,
-// CHART_EQUITY bars, ACCT_ACTIVITY, and the code 30 close after an empty subscription.
-import { ItemRing, type LevelOneService } from './item-ring.js';
+// SUBS/ADD/UNSUBS/VIEW with Schwab's rules and response codes, heartbeats, level-one snapshots then deltas (equities,
+// options, futures, futures options, forex), CHART_EQUITY and CHART_FUTURES bars, whole book and screener frames,
+// ACCT_ACTIVITY, and the code 30 close after an empty subscription.
+import { ItemRing } from './item-ring.js';
 import { WebSocket, type RawData } from 'ws';
 import type { ActivityEvent } from './accounts.js';
+import { BOOK_SERVICES, type BookFeed, type BookService } from './books.js';
 import type { ChartFeed } from './chart.js';
+import type { FuturesChartFeed } from './chart-futures.js';
 import type { FaultState } from './faults.js';
-import { ChangeTracker, equityRecord, optionRecord, type FieldValue, type SnapshotMeta } from './levelone.js';
-import { round2, type Market } from './market.js';
+import { FOREX_META, type ForexMarket } from './forex.js';
+import { FUTURES_META, FUTURES_OPTION_META, type FuturesMarket } from './futures.js';
+import {
+  ChangeTracker, LEVEL_ONE_SERVICES, equityRecord, optionRecord, type FieldRecord, type FieldValue, type LevelOneService, type SnapshotMeta,
+} from './levelone.js';
+import type { Market } from './market.js';
+import { SCREENER_SERVICES, type ScreenerFeed, type ScreenerService } from './screeners.js';
 import type { OAuthServer } from './oauth.js';
 import type { Contract, OptionBook } from './options.js';
 import type { StatsRecorder } from './stats.js';
@@ -33,8 +41,14 @@ const FAILED: Record<string, number> = {
   SUBS: CODE.FAILED_COMMAND_SUBS, UNSUBS: CODE.FAILED_COMMAND_UNSUBS, ADD: CODE.FAILED_COMMAND_ADD, VIEW: CODE.FAILED_COMMAND_VIEW,
 };
 
-export const SIMULATED_SERVICES = ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS', 'CHART_EQUITY', 'ACCT_ACTIVITY'] as const;
+/** Schwab's thirteen streamer services; every one is served. */
+export const SIMULATED_SERVICES = [...LEVEL_ONE_SERVICES, 'CHART_EQUITY', 'CHART_FUTURES', ...BOOK_SERVICES, ...SCREENER_SERVICES, 'ACCT_ACTIVITY'] as const;
 type SimulatedService = (typeof SIMULATED_SERVICES)[number];
+/** Whole-frame services: every subscribed key's full item, throttled to one per key per interval. */
+type WholeService = BookService | ScreenerService;
+
+/** A service Schwab no longer serves (a TD Ameritrade one, schwab-py#115): the unknownFields fault's unsolicited data. */
+export const UNKNOWN_SERVICE = 'TIMESALE_EQUITY';
 
 /** Keys per service Schwab accepts at once (SDV docs); more → code 19. */
 export const MAX_KEYS_PER_SERVICE = 500;
@@ -47,6 +61,10 @@ export interface StreamerOptions {
   heartbeatIntervalMs: number;
   emptySubscriptionCloseMs: number;
   chartBarIntervalMs: number;
+  /** One whole book frame per subscribed key this often (Schwab throttles books). */
+  bookIntervalMs: number;
+  /** One whole screener frame per subscribed key this often. */
+  screenerIntervalMs: number;
   updatesPerSecond: number;
   /** > 0: level-one updates come from a ring of this many pre-rendered items (the benchmark's cheap feed). */
   itemRing: number;
@@ -59,6 +77,11 @@ export interface StreamerContext {
   market: Market;
   book: OptionBook;
   chart: ChartFeed;
+  futures: FuturesMarket;
+  forex: ForexMarket;
+  futuresChart: FuturesChartFeed;
+  books: BookFeed;
+  screeners: ScreenerFeed;
   oauth: OAuthServer;
   faults: FaultState;
   stats: StatsRecorder;
@@ -82,7 +105,7 @@ interface Subscription {
 
 type Outcome = { code: number; msg: string; keys?: string[]; fields?: number[] };
 
-type ItemGroups = Map<string, Record<string, FieldValue>[]>;
+type ItemGroups = Map<string, Record<string, unknown>[]>;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -156,10 +179,10 @@ class Session {
   private customerId = '';
   private correlId = '';
   private readonly subs = new Map<SimulatedService, Subscription>();
-  private readonly trackers = { LEVELONE_EQUITIES: new ChangeTracker(), LEVELONE_OPTIONS: new ChangeTracker() };
+  private readonly trackers = Object.fromEntries(LEVEL_ONE_SERVICES.map((service) => [service, new ChangeTracker()])) as Record<LevelOneService, ChangeTracker>;
   private readonly contracts = new Map<string, Contract | null>();
   private acct: { key: string; seq: number } | undefined;
-  private levelOneKeys: Array<['LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS', string]> = [];
+  private levelOneKeys: Array<[LevelOneService, string]> = [];
   /** Pre-rendered updates (options.itemRing), made once per set of subscribed keys. */
   private ring: ItemRing | undefined;
   private roundRobin = 0;
@@ -170,7 +193,10 @@ class Session {
   private emptyTimer: NodeJS.Timeout | undefined;
   private pumpTimer: NodeJS.Timeout | undefined;
   private chartTimer: NodeJS.Timeout | undefined;
-  private futuresTimer: NodeJS.Timeout | undefined;
+  private futuresChartTimer: NodeJS.Timeout | undefined;
+  private bookTimer: NodeJS.Timeout | undefined;
+  private screenerTimer: NodeJS.Timeout | undefined;
+  private unknownServiceTimer: NodeJS.Timeout | undefined;
   private readonly ctx: StreamerContext;
 
   constructor(private readonly ws: WebSocket, private readonly streamer: Streamer) {
@@ -238,8 +264,10 @@ class Session {
 
   private stopTimers(): void {
     const { timers } = this.ctx;
-    for (const handle of [this.heartbeatTimer, this.emptyTimer, this.pumpTimer, this.chartTimer, this.futuresTimer]) timers.clear(handle);
-    this.heartbeatTimer = this.emptyTimer = this.pumpTimer = this.chartTimer = this.futuresTimer = undefined;
+    const handles = [this.heartbeatTimer, this.emptyTimer, this.pumpTimer, this.chartTimer, this.futuresChartTimer, this.bookTimer, this.screenerTimer, this.unknownServiceTimer];
+    for (const handle of handles) timers.clear(handle);
+    this.heartbeatTimer = this.emptyTimer = this.pumpTimer = this.chartTimer = this.futuresChartTimer = undefined;
+    this.bookTimer = this.screenerTimer = this.unknownServiceTimer = undefined;
     this.draining = false;
   }
 
@@ -449,6 +477,11 @@ class Session {
       }
     } else if (service === 'CHART_EQUITY') {
       if (command === 'SUBS' || command === 'ADD') this.sendLatestBars(keys);
+    } else if (service === 'CHART_FUTURES') {
+      if (command === 'SUBS' || command === 'ADD') this.sendFuturesBars(keys, false);
+    } else if (isWhole(service)) {
+      if (command === 'SUBS' || command === 'ADD') this.sendWhole(service, keys);
+      if (command === 'VIEW') this.sendWhole(service, [...(this.subs.get(service)?.keys ?? [])]);
     } else {
       const tracker = this.trackers[service];
       if (command === 'SUBS') tracker.clear();
@@ -459,7 +492,7 @@ class Session {
     this.refreshTimers();
   }
 
-  private sendSnapshots(service: 'LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS', keys: readonly string[], valuesOnly = false): void {
+  private sendSnapshots(service: LevelOneService, keys: readonly string[], valuesOnly = false): void {
     const items: Record<string, FieldValue>[] = [];
     for (const key of keys) {
       if (!valuesOnly) this.trackers[service].reset(key);
@@ -481,6 +514,38 @@ class Session {
     this.sendData(new Map([['CHART_EQUITY', items]]));
   }
 
+  /** CHART_FUTURES bars of `keys`: the latest completed one (after SUBS/ADD) or each key's next minute (a tick). */
+  private sendFuturesBars(keys: Iterable<string>, advance: boolean): void {
+    const { futuresChart } = this.ctx;
+    const fields = this.subs.get('CHART_FUTURES')?.fields ?? [];
+    const items: Record<string, FieldValue>[] = [];
+    for (const key of keys) {
+      if (this.ctx.futures.contract(key) === undefined) continue;
+      const item = futuresChart.item(key, advance ? futuresChart.advance(key) : futuresChart.latest(key), fields);
+      if (item !== undefined) items.push(item);
+    }
+    this.sendData(new Map([['CHART_FUTURES', items]]));
+  }
+
+  /** The whole current item of each key (books, screeners): Schwab sends these whole, never as deltas. */
+  private sendWhole(service: WholeService, keys: Iterable<string>): void {
+    const fields = this.subs.get(service)?.fields ?? [];
+    const items: Record<string, unknown>[] = [];
+    for (const key of keys) {
+      const item = isBook(service) ? this.ctx.books.item(service, key, fields) : this.ctx.screeners.item(service, key, fields);
+      if (item !== undefined) items.push(item);
+    }
+    this.sendData(new Map([[service, items]]));
+  }
+
+  private wholeTick(services: readonly WholeService[]): void {
+    if (this.ctx.faults.silent) return;
+    for (const service of services) {
+      const keys = this.subs.get(service)?.keys;
+      if (keys !== undefined && keys.size > 0) this.sendWhole(service, keys);
+    }
+  }
+
   /** Starts or stops the timers the current subscriptions and faults call for. */
   refreshTimers(): void {
     if (this.state !== 'active') return;
@@ -497,7 +562,7 @@ class Session {
     }
     this.levelOneKeys = [];
     this.ring = undefined;
-    for (const service of ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS'] as const) {
+    for (const service of LEVEL_ONE_SERVICES) {
       for (const key of this.subs.get(service)?.keys ?? []) if (this.known(service, key)) this.levelOneKeys.push([service, key]);
     }
     if (this.levelOneKeys.length === 0) {
@@ -513,25 +578,35 @@ class Session {
       this.draining = true;
       setImmediate(() => this.drain());
     }
-    const charting = (this.subs.get('CHART_EQUITY')?.keys.size ?? 0) > 0;
-    if (!charting) {
-      timers.clear(this.chartTimer);
-      this.chartTimer = undefined;
-    } else if (this.chartTimer === undefined) {
-      this.chartTimer = timers.interval(() => this.chartTick(), options.chartBarIntervalMs);
-    }
-    if (!faults.unknownFields) {
-      timers.clear(this.futuresTimer);
-      this.futuresTimer = undefined;
-    } else if (this.futuresTimer === undefined) {
-      this.futuresTick();
-      this.futuresTimer = timers.interval(() => this.futuresTick(), 1000);
-    }
+    const subscribed = (...services: SimulatedService[]): boolean => services.some((service) => (this.subs.get(service)?.keys.size ?? 0) > 0);
+    this.chartTimer = this.periodic(this.chartTimer, subscribed('CHART_EQUITY'), options.chartBarIntervalMs, () => this.chartTick());
+    this.futuresChartTimer = this.periodic(this.futuresChartTimer, subscribed('CHART_FUTURES'), options.chartBarIntervalMs, () => {
+      if (!this.ctx.faults.silent) this.sendFuturesBars(this.subs.get('CHART_FUTURES')?.keys ?? [], true);
+    });
+    this.bookTimer = this.periodic(this.bookTimer, subscribed(...BOOK_SERVICES), options.bookIntervalMs, () => this.wholeTick(BOOK_SERVICES));
+    this.screenerTimer = this.periodic(this.screenerTimer, subscribed(...SCREENER_SERVICES), options.screenerIntervalMs, () => this.wholeTick(SCREENER_SERVICES));
+    const unknownRunning = this.unknownServiceTimer !== undefined;
+    this.unknownServiceTimer = this.periodic(this.unknownServiceTimer, faults.unknownFields, 1000, () => this.unknownServiceTick());
+    if (!unknownRunning && this.unknownServiceTimer !== undefined) this.unknownServiceTick();
   }
 
-  private known(service: 'LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS', key: string): boolean {
-    if (service === 'LEVELONE_EQUITIES') return this.ctx.market.instrument(key) !== undefined;
-    return this.contract(key) !== undefined;
+  /** The timer `handle` running `tick` every `intervalMs` while `wanted`, started or cleared as needed. */
+  private periodic(handle: NodeJS.Timeout | undefined, wanted: boolean, intervalMs: number, tick: () => void): NodeJS.Timeout | undefined {
+    if (!wanted) {
+      this.ctx.timers.clear(handle);
+      return undefined;
+    }
+    return handle ?? this.ctx.timers.interval(tick, intervalMs);
+  }
+
+  private known(service: LevelOneService, key: string): boolean {
+    switch (service) {
+      case 'LEVELONE_EQUITIES': return this.ctx.market.instrument(key) !== undefined;
+      case 'LEVELONE_OPTIONS': return this.contract(key) !== undefined;
+      case 'LEVELONE_FUTURES': return this.ctx.futures.contract(key) !== undefined;
+      case 'LEVELONE_FUTURES_OPTIONS': return this.ctx.futures.option(key) !== undefined;
+      default: return this.ctx.forex.known(key);
+    }
   }
 
   private contract(key: string): Contract | undefined {
@@ -545,9 +620,14 @@ class Session {
 
   // ---- level-one data ----
 
-  private levelOneItem(service: 'LEVELONE_EQUITIES' | 'LEVELONE_OPTIONS', key: string, step: boolean): Record<string, FieldValue> | undefined {
+  private levelOneItem(service: LevelOneService, key: string, step: boolean): Record<string, FieldValue> | undefined {
     const fields = this.subs.get(service)?.fields ?? [];
     const extra = this.ctx.faults.unknownFields ? { 99: 1 } : undefined;
+    const other = this.otherLevelOne(service, key, step);
+    if (other !== undefined) {
+      const [record, meta] = other;
+      return record === undefined ? undefined : this.trackers[service].item(key, record, fields, meta, extra);
+    }
     if (service === 'LEVELONE_EQUITIES') {
       const { market } = this.ctx;
       const instrument = market.instrument(key);
@@ -564,8 +644,19 @@ class Session {
     return this.trackers.LEVELONE_OPTIONS.item(key, optionRecord(quote), fields, { delayed: false, assetMainType: 'OPTION' }, extra);
   }
 
+  /** The record and snapshot metadata of a futures, futures-option or forex key; undefined for equities and options. */
+  private otherLevelOne(service: LevelOneService, key: string, step: boolean): [FieldRecord | undefined, SnapshotMeta] | undefined {
+    const { futures, forex } = this.ctx;
+    switch (service) {
+      case 'LEVELONE_FUTURES': return [futures.futuresRecord(key, step), FUTURES_META];
+      case 'LEVELONE_FUTURES_OPTIONS': return [futures.optionRecord(key, step), FUTURES_OPTION_META];
+      case 'LEVELONE_FOREX': return [forex.record(key, step), FOREX_META];
+      default: return undefined;
+    }
+  }
+
   private updates(count: number): ItemGroups {
-    const groups: ItemGroups = new Map([['LEVELONE_EQUITIES', []], ['LEVELONE_OPTIONS', []]]);
+    const groups: ItemGroups = new Map(LEVEL_ONE_SERVICES.map((service) => [service, []]));
     const keys = this.levelOneKeys;
     for (let i = 0; i < count && keys.length > 0; i++) {
       const entry = keys[this.roundRobin++ % keys.length];
@@ -652,16 +743,12 @@ class Session {
     this.sendData(new Map([['ACCT_ACTIVITY', items]]));
   }
 
-  /** LEVELONE_FUTURES data nobody subscribed to (the unknownFields fault). */
-  private futuresTick(): void {
+  /** Data of a service nobody subscribed to and Schwab does not serve (the unknownFields fault). */
+  private unknownServiceTick(): void {
     if (this.ctx.faults.silent || !this.ctx.faults.unknownFields) return;
-    const base = this.ctx.market.instrument('$SPX') === undefined ? 6600 : this.ctx.market.last('$SPX');
-    const last = round2(Math.round(base * 1.004 * 4) / 4);
     const now = Date.now();
-    this.sendData(new Map([['LEVELONE_FUTURES', [{
-      key: '/ES', delayed: false, assetMainType: 'FUTURE', 1: round2(last - 0.25), 2: last, 3: last, 4: 12, 5: 9,
-      8: 1_204_311, 10: now, 11: now, 99: 1,
-    }]]]));
+    const last = this.ctx.market.instrument('AAPL') === undefined ? 230 : this.ctx.market.last('AAPL');
+    this.sendData(new Map([[UNKNOWN_SERVICE, [{ key: 'AAPL', 1: now, 2: last, 3: 100, 4: 0, 99: 1 }]]]));
   }
 
   subscriptionSnapshot(): Record<string, ReadonlySet<string>> {
@@ -669,4 +756,12 @@ class Session {
     for (const [service, subscription] of this.subs) if (subscription.keys.size > 0) out[service] = new Set(subscription.keys);
     return out;
   }
+}
+
+function isBook(service: string): service is BookService {
+  return (BOOK_SERVICES as readonly string[]).includes(service);
+}
+
+function isWhole(service: string): service is WholeService {
+  return isBook(service) || (SCREENER_SERVICES as readonly string[]).includes(service);
 }

@@ -61,14 +61,15 @@ describe('simulator faults', () => {
     expect(bad).toContain('LEVELONE_EQUITIES');
   });
 
-  it('unknownFields adds field 99 to level-one items and sends LEVELONE_FUTURES data nobody subscribed to', async () => {
+  it('unknownFields adds field 99 to level-one items and sends data of a service Schwab does not serve, unsubscribed', async () => {
     const client = await login();
     await client.command('LEVELONE_EQUITIES', 'SUBS', { keys: 'AAPL', fields: FIELDS });
     sim.faults.unknownFields(true);
     await client.waitFor(() => client.items('LEVELONE_EQUITIES').some((i) => '99' in i));
-    const futures = await client.waitFor(() => client.items('LEVELONE_FUTURES')[0]);
-    expect(futures).toMatchObject({ key: '/ES', assetMainType: 'FUTURE' });
-    expect(sim.stats.subscriptions['LEVELONE_FUTURES']).toBeUndefined();
+    // Every one of Schwab's 13 services is decoded now: the unsolicited data is of a TD Ameritrade service Schwab dropped.
+    const unknown = await client.waitFor(() => client.items('TIMESALE_EQUITY')[0]);
+    expect(unknown).toMatchObject({ key: 'AAPL', 99: 1 });
+    expect(sim.stats.subscriptions['TIMESALE_EQUITY']).toBeUndefined();
     sim.faults.unknownFields(false);
     await sleep(30);
     const after = client.items('LEVELONE_EQUITIES').length;
