@@ -53,9 +53,10 @@ describe('StreamDecoder.decodeFrame', () => {
   });
 
   it('reports an unknown service and keeps decoding the rest of the frame', () => {
-    const frame = frameOf(block('LEVELONE_FUTURES', [{ key: '/ES', '1': 6000.25 }]), block('LEVELONE_EQUITIES', [{ key: 'AMD', '1': 1 }]));
+    // TIMESALE_EQUITY: a TDA-era service Schwab does not serve (schwab-py#115).
+    const frame = frameOf(block('TIMESALE_EQUITY', [{ key: 'AMD', '1': 1 }]), block('LEVELONE_EQUITIES', [{ key: 'AMD', '1': 1 }]));
     const result = new StreamDecoder().decodeFrame(frame, AT);
-    expect(result.unknown).toEqual([{ service: 'LEVELONE_FUTURES', kind: 'service', name: 'LEVELONE_FUTURES' }]);
+    expect(result.unknown).toEqual([{ service: 'TIMESALE_EQUITY', kind: 'service', name: 'TIMESALE_EQUITY' }]);
     expect(named(result).map((r) => r.row.symbol)).toEqual(['AMD']);
     expect(result.rejects).toEqual([]);
   });
