@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { StreamDecoder, type DecodeResult } from '../../src/decode/stream-decoder.js';
 import { namedRow, TABLES, type NamedRow, type TableName } from '../../src/decode/tables.js';
+import { allFields } from '../../src/schwab/fields.js';
+import { initialPlan } from '../../src/schwab/streamer/subscriptions.js';
 import { captureFrame, captureItem } from '../support/captures.js';
 
 const AT = 1765300000000;
@@ -190,5 +192,24 @@ describe('keys and ids Schwab really sends', () => {
     expect(rowsOf(equity)).toEqual([{ table: 'equity_quotes', row: expect.objectContaining({ symbol: '/ES', bid_price: 1, ask_price: null }) }]);
     const state = decoder.levelOneState();
     expect(Object.keys(state).sort()).toEqual(['LEVELONE_EQUITIES', 'LEVELONE_FUTURES']);
+  });
+});
+
+describe('subscriptions', () => {
+  const range = (last: number) => Array.from({ length: last + 1 }, (_, i) => i);
+
+  it('asks for every documented field, ascending with 0 first (futures 0–40, futures options 0–31, forex 0–29, chart 0–6)', () => {
+    expect(allFields('LEVELONE_FUTURES')).toEqual(range(40));
+    expect(allFields('LEVELONE_FUTURES_OPTIONS')).toEqual(range(31));
+    expect(allFields('LEVELONE_FOREX')).toEqual(range(29));
+    expect(allFields('CHART_FUTURES')).toEqual(range(6));
+  });
+
+  it('subscribes futures keys with SUBS then ADD past the per-request limit, as the other services', () => {
+    const limits = { maxKeysPerRequest: 2, maxKeysPerService: 500 };
+    expect(initialPlan('LEVELONE_FUTURES', ['/ES', '/NQ', '/CL'], limits)).toEqual([
+      { service: 'LEVELONE_FUTURES', command: 'SUBS', keys: ['/ES', '/NQ'], fields: range(40) },
+      { service: 'LEVELONE_FUTURES', command: 'ADD', keys: ['/CL'], fields: range(40) },
+    ]);
   });
 });
