@@ -26,6 +26,8 @@ export const PARTITIONED_TABLES: readonly PartitionedTable[] = [
   { table: 'futures_quotes', key: 'received_at', period: 'daily' },
   { table: 'futures_option_quotes', key: 'received_at', period: 'daily' },
   { table: 'forex_quotes', key: 'received_at', period: 'daily' },
+  { table: 'book_snapshots', key: 'received_at', period: 'daily' },
+  { table: 'screener_items', key: 'received_at', period: 'daily' },
 ];
 
 export interface PartitionInfo {

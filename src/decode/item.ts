@@ -8,6 +8,14 @@ export type ItemOutcome =
   }
   | { ok: false; reason: string };
 
+/**
+ * What a decoder of a whole list makes of one item: a row per entry (a screener item is its ranked list), possibly
+ * none, or the reason the item cannot be stored.
+ */
+export type ItemRowsOutcome =
+  | { ok: true; rows: readonly Row[]; /** as ItemOutcome's */ unknownFields: readonly string[] }
+  | { ok: false; reason: string };
+
 export const NO_UNKNOWN_FIELDS: readonly string[] = Object.freeze([]);
 
 export function isObject(value: unknown): value is Record<string, unknown> {

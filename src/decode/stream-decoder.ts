@@ -2,11 +2,13 @@
 // live and replay: no I/O, clock, metrics or logging here; the caller counts what comes back.
 import { redactAccountActivityItem } from '../schwab/account-mask.js';
 import { decodeAccountActivity } from './account-activity.js';
+import { decodeBook, type BookService } from './book.js';
 import { decodeChartEquity } from './chart-equity.js';
 import { decodeChartFutures } from './chart-futures.js';
-import { isFiniteNumber, isObject, type ItemOutcome } from './item.js';
+import { isFiniteNumber, isObject, type ItemOutcome, type ItemRowsOutcome } from './item.js';
 import { jsonExcerpt } from './json-text.js';
 import { decodeLevelOne, levelOneTable, type LevelOneService, type LevelOneState } from './level-one.js';
+import { decodeScreener, type ScreenerService } from './screener.js';
 import { columnIndex, TABLES, type Row, type TableName } from './tables.js';
 import { isSaneInstant } from './values.js';
 
@@ -32,7 +34,8 @@ const DATA_COMMANDS: ReadonlySet<string> = new Set(['SUBS', 'ADD', 'UNSUBS', 'VI
 export const FRAME_REJECT_TABLE = 'stream_frame';
 
 type LevelOneStates = Map<LevelOneService, LevelOneState>;
-type ServiceDecoder = (item: Record<string, unknown>, receivedAt: number, states: LevelOneStates) => ItemOutcome;
+/** An item is one row, or for whole lists (screeners) a row per entry. */
+type ServiceDecoder = (item: Record<string, unknown>, receivedAt: number, states: LevelOneStates) => ItemOutcome | ItemRowsOutcome;
 
 interface ServiceRoute {
   table: TableName;
@@ -44,6 +47,11 @@ const levelOne = (service: LevelOneService): ServiceRoute => ({
   decode: (item, receivedAt, states) => decodeLevelOne(service, item, stateOf(states, service), receivedAt),
 });
 
+const book = (service: BookService): ServiceRoute =>
+  ({ table: 'book_snapshots', decode: (item, receivedAt) => decodeBook(service, item, receivedAt) });
+const screener = (service: ScreenerService): ServiceRoute =>
+  ({ table: 'screener_items', decode: (item, receivedAt) => decodeScreener(service, item, receivedAt) });
+
 function stateOf(states: LevelOneStates, service: LevelOneService): LevelOneState {
   let state = states.get(service);
   if (state === undefined) states.set(service, (state = new Map()));
@@ -54,6 +62,11 @@ function stateOf(states: LevelOneStates, service: LevelOneService): LevelOneStat
 const ROUTES: ReadonlyMap<string, ServiceRoute> = new Map([
   ['LEVELONE_EQUITIES', levelOne('LEVELONE_EQUITIES')],
   ['LEVELONE_OPTIONS', levelOne('LEVELONE_OPTIONS')],
+  ['NYSE_BOOK', book('NYSE_BOOK')],
+  ['NASDAQ_BOOK', book('NASDAQ_BOOK')],
+  ['OPTIONS_BOOK', book('OPTIONS_BOOK')],
+  ['SCREENER_EQUITY', screener('SCREENER_EQUITY')],
+  ['SCREENER_OPTION', screener('SCREENER_OPTION')],
   ['CHART_EQUITY', { table: 'price_data', decode: (item) => decodeChartEquity(item) }],
   ['ACCT_ACTIVITY', { table: 'account_activity', decode: (item, receivedAt) => decodeAccountActivity(item, receivedAt) }],
   ['LEVELONE_FUTURES', levelOne('LEVELONE_FUTURES')],
@@ -171,8 +184,12 @@ export class StreamDecoder {
       reject(result, route.table, `${service} ${outcome.reason}`, raw);
       return;
     }
-    result.rows.push({ table: route.table, row: outcome.row });
-    if (outcome.untracked) result.untracked.push(service);
+    if ('rows' in outcome) {
+      for (const row of outcome.rows) result.rows.push({ table: route.table, row });
+    } else {
+      result.rows.push({ table: route.table, row: outcome.row });
+      if (outcome.untracked) result.untracked.push(service);
+    }
     for (const name of outcome.unknownFields) addUnknown(result, service, 'field', name);
   }
 }

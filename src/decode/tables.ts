@@ -25,7 +25,8 @@ export interface TableSpec {
 }
 
 export type TableName = 'equity_quotes' | 'option_quotes' | 'price_data' | 'account_activity'
-  | 'futures_quotes' | 'futures_option_quotes' | 'forex_quotes';
+  | 'futures_quotes' | 'futures_option_quotes' | 'forex_quotes'
+  | 'book_snapshots' | 'screener_items';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -116,6 +117,25 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('received_at', 'timestamptz'), col('subscription_key', 'text'), col('activity_seq', 'int4'),
       col('account_display', 'text'), col('message_type', 'text'), col('schwab_order_id', 'int8'),
       col('message_data', 'jsonb'), col('message_text', 'text'), col('seq', 'int8'), col('sent_at', 'timestamptz'),
+    ],
+  },
+  // One row per whole book (decode/book.ts): levels best-first as parallel arrays, venues per level as jsonb.
+  book_snapshots: {
+    columns: [
+      col('received_at', 'timestamptz'), col('service', 'text'), col('symbol', 'text'), col('book_time', 'timestamptz'),
+      col('bid_prices', 'float8[]'), col('bid_sizes', 'int8[]'), col('bid_venue_counts', 'int4[]'), col('bid_venues', 'jsonb'),
+      col('ask_prices', 'float8[]'), col('ask_sizes', 'int8[]'), col('ask_venue_counts', 'int4[]'), col('ask_venues', 'jsonb'),
+      col('seq', 'int8'), col('sent_at', 'timestamptz'),
+    ],
+  },
+  // One row per ranked entry of a screener (decode/screener.ts); REST movers will add rows with source 'rest'.
+  screener_items: {
+    columns: [
+      col('received_at', 'timestamptz'), col('source', 'text'), col('service', 'text'), col('screener_key', 'text'),
+      col('sort_field', 'text'), col('frequency', 'int4'), col('snapshot_time', 'timestamptz'), col('rank', 'int4'),
+      col('symbol', 'text'), col('description', 'text'), col('last_price', 'float8'), col('net_change', 'float8'),
+      col('net_percent_change', 'float8'), col('market_share', 'float8'), col('total_volume', 'int8'),
+      col('volume', 'int8'), col('trades', 'int8'), col('seq', 'int8'), col('sent_at', 'timestamptz'),
     ],
   },
 };

@@ -31,6 +31,9 @@ const EXPECTED_COLUMN_DEVIATIONS = [
   'price_data.sent_at: added',
 ].sort();
 
+// CHECKs of tables the seed does not have.
+const ADDED_CHECKS = ["screener_items: CHECK ((source = ANY (ARRAY['stream'::text, 'rest'::text])))"];
+
 // Foreign keys docs/schema.md adds to the seed's.
 const ADDED_FOREIGN_KEYS = ['orders -> orders on delete n'];
 
@@ -118,7 +121,7 @@ describe('schema', () => {
       "options_contracts: CHECK (((expiration_type)::text = ANY ((ARRAY['M'::character varying, 'W'::character varying, 'Q'::character varying])::text[])))",
       "options_contracts: CHECK (((expiration_type)::text = ANY ((ARRAY['M'::character varying, 'W'::character varying, 'Q'::character varying, 'S'::character varying])::text[])))"));
     expect(expected).toHaveLength(4);
-    expect(await checks(ours)).toEqual(expected);
+    expect(await checks(ours)).toEqual([...expected, ...ADDED_CHECKS].sort());
   });
 
   it('keeps every seed UNIQUE, widened only by the partition key', async () => {
@@ -150,6 +153,7 @@ describe('schema', () => {
        WHERE c.relkind = 'p' AND c.relnamespace = to_regnamespace(current_schema()) ORDER BY 1`);
     expect(rows).toEqual([
       { table: 'account_activity', key: 'RANGE (received_at)' },
+      { table: 'book_snapshots', key: 'RANGE (received_at)' },
       { table: 'equity_quotes', key: 'RANGE (received_at)' },
       { table: 'forex_quotes', key: 'RANGE (received_at)' },
       { table: 'futures_option_quotes', key: 'RANGE (received_at)' },
@@ -159,6 +163,7 @@ describe('schema', () => {
       { table: 'options_chains', key: 'RANGE (snapshot_datetime)' },
       { table: 'options_contracts', key: 'RANGE (snapshot_datetime)' },
       { table: 'price_data', key: 'RANGE (datetime_utc)' },
+      { table: 'screener_items', key: 'RANGE (received_at)' },
       { table: 'transaction_items', key: 'RANGE (transaction_time)' },
       { table: 'transactions', key: 'RANGE (transaction_time)' },
     ]);

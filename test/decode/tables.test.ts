@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 const SIMPLE_TYPES: Record<string, ColumnType> = {
   'double precision': 'float8', integer: 'int4', bigint: 'int8', text: 'text', boolean: 'bool',
   'timestamp with time zone': 'timestamptz', date: 'date', jsonb: 'jsonb', 'text[]': 'text[]',
+  'double precision[]': 'float8[]', 'integer[]': 'int4[]', 'bigint[]': 'int8[]',
 };
 
 /** The catalog's column as a ColumnSpec: varchar(n) is text with a maxLength, numeric(p,s) keeps p and s. */

@@ -19,6 +19,12 @@ const QUERIES: Record<string, string> = {
                             FROM futures_option_quotes ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
   forex_quotes: `SELECT seq, symbol, received_at, sent_at, bid_price, ask_price, last_price, quote_time, mark, delayed
                    FROM forex_quotes ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+  book_snapshots: `SELECT seq, service, symbol, received_at, sent_at, book_time, bid_prices, bid_sizes, bid_venue_counts, bid_venues,
+                           ask_prices, ask_sizes, ask_venue_counts, ask_venues
+                      FROM book_snapshots ORDER BY seq, service, symbol, received_at`,
+  screener_items: `SELECT seq, service, screener_key, rank, received_at, sent_at, source, sort_field, frequency, snapshot_time, symbol,
+                          description, last_price, net_change, net_percent_change, market_share, total_volume, volume, trades
+                     FROM screener_items ORDER BY seq, service, screener_key, rank`,
   account_activity: `SELECT seq, message_type, activity_seq, schwab_order_id, message_data FROM account_activity ORDER BY seq, activity_seq, message_type`,
   stream_events: `SELECT seq, event, service FROM stream_events ORDER BY seq`,
   rejected_rows: `SELECT seq, table_name, reason FROM rejected_rows ORDER BY seq, table_name, reason`,

@@ -1,0 +1,3 @@
+-- Reverses 007.
+DROP TABLE screener_items;
+DROP TABLE book_snapshots;
