@@ -79,6 +79,19 @@ const stream = z.strictObject({
   forex: symbolList,
   /** CHART_FUTURES keys: minute bars into price_data next to the equity bars. */
   chartFutures: symbolList,
+  /** NYSE_BOOK keys (NYSE-listed stocks: `JPM`, `F`): whole books into book_snapshots. */
+  nyseBook: symbolList,
+  /** NASDAQ_BOOK keys (NASDAQ-listed stocks: `AAPL`, `AMD`). */
+  nasdaqBook: symbolList,
+  /**
+   * OPTIONS_BOOK keys: space-padded OCC symbols. Not taken from tracked chains: a whole book per tracked contract
+   * and update would multiply the write volume; list the few contracts whose depth is wanted.
+   */
+  optionsBook: symbolList,
+  /** SCREENER_EQUITY keys PREFIX_SORTFIELD_FREQUENCY (`$SPX_VOLUME_0`, `NASDAQ_VOLUME_30`): ranked lists into screener_items. */
+  screenerEquity: symbolList,
+  /** SCREENER_OPTION keys (`OPTION_CALL_TRADES_30`, `OPTION_PUT_VOLUME_5`). */
+  screenerOption: symbolList,
   accountActivity: z.boolean(),
   /** Keys per SUBS/ADD request and keys per service on the connection (Schwab refuses past ~500: code 19). */
   maxKeysPerRequest: z.number().int().min(1),

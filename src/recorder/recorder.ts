@@ -173,6 +173,11 @@ function streamKeys(stream: Config['stream']): Partial<Record<RecordedService, s
     LEVELONE_FUTURES_OPTIONS: stream.futuresOptions,
     LEVELONE_FOREX: stream.forex,
     CHART_FUTURES: stream.chartFutures,
+    NYSE_BOOK: stream.nyseBook,
+    NASDAQ_BOOK: stream.nasdaqBook,
+    OPTIONS_BOOK: stream.optionsBook,
+    SCREENER_EQUITY: stream.screenerEquity,
+    SCREENER_OPTION: stream.screenerOption,
     ACCT_ACTIVITY: stream.accountActivity ? [ACCOUNT_ACTIVITY_KEY] : [],
   };
 }
