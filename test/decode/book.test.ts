@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeBook, type BookService } from '../../src/decode/book.js';
 import { StreamDecoder } from '../../src/decode/stream-decoder.js';
 import { namedRow, TABLES, type NamedRow } from '../../src/decode/tables.js';
+import { allFields } from '../../src/schwab/fields.js';
+import { initialPlan } from '../../src/schwab/streamer/subscriptions.js';
 
 /** Line `line` (1-based) of a capture file: one streamer frame. */
 function frame(file: string, line: number): { data: { service: string; timestamp: number; content: Record<string, unknown>[] }[] } {
@@ -148,6 +150,13 @@ describe('decodeBook', () => {
       expect(result.rows.map((r) => [r.table, namedRow(r.table, r.row).service, namedRow(r.table, r.row).sent_at]))
         .toEqual([['book_snapshots', service, 1765306323315]]);
     }
+  });
+
+  it('subscribes fields 0-3, ascending, on each book service', () => {
+    for (const service of ['NYSE_BOOK', 'NASDAQ_BOOK', 'OPTIONS_BOOK'] as const) expect(allFields(service)).toEqual([0, 1, 2, 3]);
+    expect(initialPlan('OPTIONS_BOOK', ['GOOGL 251212C00315000'], { maxKeysPerRequest: 250, maxKeysPerService: 500 })).toEqual([
+      { service: 'OPTIONS_BOOK', command: 'SUBS', keys: ['GOOGL 251212C00315000'], fields: [0, 1, 2, 3] },
+    ]);
   });
 
   it('has a column for every value it fills, in table order', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeScreener, type ScreenerService } from '../../src/decode/screener.js';
 import { StreamDecoder } from '../../src/decode/stream-decoder.js';
 import { namedRow, TABLES, type NamedRow } from '../../src/decode/tables.js';
+import { allFields } from '../../src/schwab/fields.js';
 
 /** Line `line` (1-based) of a capture file: one streamer frame. */
 function frame(file: string, line: number): { data: { service: string; timestamp: number; content: Record<string, unknown>[] }[] } {
@@ -101,6 +102,11 @@ describe('decodeScreener', () => {
       for (const total of totals) expect(total / totals[0]!).toBeCloseTo(1, 5);
       if (field === 'volume') expect(totals[0]).toBeCloseTo(rows[0]!.total_volume as number, -1);
     });
+
+  it('subscribes fields 0-4, ascending, on both screener services', () => {
+    expect(allFields('SCREENER_EQUITY')).toEqual([0, 1, 2, 3, 4]);
+    expect(allFields('SCREENER_OPTION')).toEqual([0, 1, 2, 3, 4]);
+  });
 
   it('gives a row per entry through the stream decoder, each with the block timestamp as sent_at', () => {
     const result = new StreamDecoder().decodeFrame(frame('screener-equity.jsonl', 1), RECEIVED);
