@@ -8,7 +8,7 @@ export interface SimulatorFaults {
   silence(on: boolean): void;
   /** One non-JSON text frame to every logged-in client, with bytes that are not UTF-8 (as Schwab sent once). */
   sendInvalidJson(): void;
-  /** Add field "99" (undocumented) to level-one items, and stream LEVELONE_FUTURES data nobody subscribed to. */
+  /** Add field "99" (undocumented) to level-one items, and stream data of TIMESALE_EQUITY (a service Schwab does not serve) nobody subscribed to. */
   unknownFields(on: boolean): void;
   /** The next `count` LOGINs get code 3 "Login Denied.: token is invalid or has expired." and are closed. */
   denyLogins(count: number): void;
