@@ -36,12 +36,14 @@ export function expandMacros(sql: string, range: TimeRange, variables: Record<st
     .replace(/\$__timeTo\(\)/g, to)
     .replace(/\$__interval_ms\b/g, '60000')
     .replace(/\$__interval\b/g, '1m');
-  for (const [name, value] of Object.entries(variables)) {
-    out = out.replace(new RegExp(`\\$\\{${name}\\}|\\$${name}\\b`, 'g'), value.replace(/'/g, "''"));
-  }
+  // Values go in last: a value may itself hold a `$` (the screener key $SPX_VOLUME_0), which is not a variable.
+  const values = Object.values(variables);
+  Object.keys(variables).forEach((name, i) => {
+    out = out.replace(new RegExp(`\\$\\{${name}\\}|\\$${name}\\b`, 'g'), `@@var${i}@@`);
+  });
   const left = /\$\{?\w+/.exec(out);
   if (left) throw new Error(`unexpanded Grafana macro or variable ${left[0]} in:\n${out}`);
-  return out;
+  return out.replace(/@@var(\d+)@@/g, (_, i: string) => values[Number(i)]!.replace(/'/g, "''"));
 }
 
 describe('market-data dashboard SQL against the real schema', () => {
@@ -89,7 +91,7 @@ describe('market-data dashboard SQL against the real schema', () => {
 
   it('returns values for every template variable, as the read-only role', async () => {
     const variables = dashboard.templating?.list ?? [];
-    expect(variables.map((v) => v.name).sort()).toEqual(['account', 'symbol']);
+    expect(variables.map((v) => v.name).sort()).toEqual(['account', 'book', 'future', 'screener', 'symbol']);
     for (const variable of variables) {
       const { rows } = await asReader((c) => c.query(expandMacros(variable.query ?? '', range(), {})));
       expect(rows.length, `variable ${variable.name}`).toBeGreaterThan(0);
