@@ -90,3 +90,26 @@ export async function countRows(url: string, tables: readonly string[]): Promise
     return { rows, rejected };
   });
 }
+
+export interface StoredSize {
+  rows: number;
+  /** Heap, indexes and TOAST (with its index) of every partition: what the table costs on disk. */
+  totalBytes: number;
+  indexBytes: number;
+  toastBytes: number;
+}
+
+/**
+ * What a partitioned table takes on disk: pg_total_relation_size of the parent is 0 (it has no storage), so every
+ * leaf of pg_partition_tree is summed. Indexes and TOAST come apart, to say where the bytes of a row go.
+ */
+export async function storedSize(url: string, table: string): Promise<StoredSize> {
+  return withClient(url, async (c) => {
+    const { rows: [r] } = await c.query<{ total: string; indexes: string; toast: string }>(
+      `SELECT coalesce(sum(pg_total_relation_size(p.relid)), 0) AS total, coalesce(sum(pg_indexes_size(p.relid)), 0) AS indexes,
+              coalesce(sum(pg_total_relation_size(nullif(k.reltoastrelid, 0))), 0) AS toast
+         FROM pg_partition_tree($1::regclass) p JOIN pg_class k ON k.oid = p.relid WHERE p.isleaf`, [table]);
+    const count = Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+    return { rows: count, totalBytes: Number(r!.total), indexBytes: Number(r!.indexes), toastBytes: Number(r!.toast) };
+  });
+}

@@ -46,6 +46,21 @@ export function workloadTable(all: readonly Measurement[], workload: WorkloadId)
   return [`### ${WORKLOADS[workload].title}`, '', HEADER, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |', ...lines].join('\n');
 }
 
+/** Bytes per stored row of the workload's storage table, per measurement (the same rows: the figures should agree). */
+export function storageTable(all: readonly Measurement[], workload: WorkloadId): string {
+  const table = WORKLOADS[workload].storage ?? '';
+  const mb = (bytes: number): string => fmt(bytes / 2 ** 20, 1);
+  const lines = all.filter((m) => m.workload === workload && m.result.storage !== undefined).map((m) => {
+    const s = m.result.storage!;
+    return `| ${m.name} | ${int(s.rows)} | ${mb(s.totalBytes)} | ${mb(s.indexBytes)} | ${mb(s.toastBytes)} | ${int(s.totalBytes / s.rows)} |`;
+  });
+  return [
+    `Stored ${table} (every partition: heap, indexes, TOAST):`, '',
+    `| measurement | ${table} rows | MB in all | of which indexes MB | of which TOAST MB | bytes per row |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |', ...lines,
+  ].join('\n');
+}
+
 export function driftTable(m: Measurement): string {
   const minutes = m.result.minutes ?? [];
   const s = slope(minutes.map((x) => ({ x: x.minute, y: x.p99 })));

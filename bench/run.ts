@@ -2,18 +2,19 @@
 // live from the simulator over a loopback WebSocket — next to PostgreSQL's own ceiling and plain-client baselines,
 // on the same rows, into the same partitioned, indexed tables, each job on a fresh copy of the same migrated
 // database and in its own fresh process (so CPU and peak RSS are that job's alone).
-//   npm run bench [-- --quick] [--only a,c] [--drift-minutes N]
+//   npm run bench [-- --quick] [--only a,c,e] [--drift-minutes N]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { writeChainFiles, writeTableFiles } from './baselines/files.js';
-import { countRows, startBenchServer, type BenchServer } from './db.js';
+import { countRows, startBenchServer, storedSize, type BenchServer } from './db.js';
 import { decodeRecording } from './jobs/decoded.js';
 import { pipelineSettings } from './jobs/settings.js';
 import type { JobResult, JobSpec } from './jobs/types.js';
 import { postgresCpuSeconds, slope } from './measure.js';
-import { ceilingOf, driftTable, machine, rowsPerSecond, workloadTable, type Measurement } from './report.js';
+import { ceilingOf, driftTable, machine, rowsPerSecond, storageTable, workloadTable, type Measurement } from './report.js';
+import { BOOK_KEYS, SCREENER_KEYS, bookCaptures, bookShape } from './workloads/books.js';
 import { chainCaptures } from './workloads/chains.js';
 import {
   ITEMS_PER_FRAME, OFFERED_ROWS_PER_SECOND, WORKLOADS, equitiesLive, mixedLive, optionsLive, sizes, type Sizes, type WorkloadId,
@@ -37,17 +38,19 @@ interface Context {
   sizes: Sizes;
   results: Measurement[];
   jobs: number;
+  /** A line under a workload's table (what its recording holds). */
+  notes: { [w in WorkloadId]?: string };
 }
 
 async function main(): Promise<void> {
   const options = new Command()
     .option('--quick', 'small volumes and a 1-minute drift check (a smoke run)', false)
-    .option('--only <list>', 'workloads to run, e.g. a,c', 'a,b,c,d')
+    .option('--only <list>', 'workloads to run, e.g. a,c', 'a,b,c,d,e')
     .option('--drift-minutes <n>', 'minutes of the 20k rows/s drift check (default 10, --quick 1)', (v) => Number(v))
     .option('--name <name>', 'results file name (default: date and time)')
     .parse().opts<{ quick: boolean; only: string; driftMinutes?: number; name?: string }>();
   const only = options.only.split(',').map((s) => s.trim()) as WorkloadId[];
-  const ctx: Context = { bench: await startBenchServer(), sizes: sizes(options.quick, options.driftMinutes), results: [], jobs: 0 };
+  const ctx: Context = { bench: await startBenchServer(), sizes: sizes(options.quick, options.driftMinutes), results: [], jobs: 0, notes: {} };
   const started = new Date();
   try {
     log(`PostgreSQL: ${ctx.bench.version}`);
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
     if (only.includes('b')) await workloadB(ctx);
     if (only.includes('c')) await workloadC(ctx);
     if (only.includes('d')) await workloadD(ctx);
+    if (only.includes('e')) await workloadE(ctx);
   } finally {
     await ctx.bench.close();
   }
@@ -147,6 +151,24 @@ async function workloadD(ctx: Context): Promise<void> {
   await measure(ctx, 'd', 'ceiling: psql \\copy (+ chain stages and upserts)', { kind: 'psql-copy', copyFiles }, true);
 }
 
+/** Books and screeners replayed at max speed, next to psql \copy of the same rows; bytes per stored book for each. */
+async function workloadE(ctx: Context): Promise<void> {
+  const folder = path.join(ctx.bench.dir, 'recordings', 'e');
+  const written = await writeRecording(folder, bookCaptures({ ticks: ctx.sizes.bookTicks }, Date.now()));
+  const decoded = await decodeRecording(folder);
+  const books = decoded.tables.get('book_snapshots')?.length ?? 0;
+  const items = decoded.tables.get('screener_items')?.length ?? 0;
+  ctx.notes.e = `Recording: ${ctx.sizes.bookTicks} ticks of a whole book of each of ${BOOK_KEYS} symbols (NYSE_BOOK and NASDAQ_BOOK ` +
+    `frames, the simulator's BookFeed) and every fifth a SCREENER_EQUITY frame of ${SCREENER_KEYS.length} keys (top 10 each): ` +
+    `${written.lines} lines, ${(written.bytes / 2 ** 20).toFixed(0)} MB, ${books} books (${Math.round(written.bytes / books)} bytes of ` +
+    `recording per book), ${items} screener items; ${bookShape(decoded.tables.get('book_snapshots') ?? [])}.`;
+  log(`recording (e): ${ctx.notes.e}`);
+  await measure(ctx, 'e', 'recorder replay, max speed', { kind: 'replay', recording: folder });
+  await measure(ctx, 'e', 'recorder flush path, pre-decoded rows', { kind: 'flush-path', recording: folder });
+  const copyFiles = await writeTableFiles(decoded, ctx.bench.dir, 'e');
+  await measure(ctx, 'e', 'ceiling: psql \\copy of the same rows (pre-encoded file)', { kind: 'psql-copy', copyFiles }, true);
+}
+
 // ---------------------------------------------------------------- pieces
 
 /** The same rows through every baseline: the ceiling, plain-client ways of writing them, and the recorder's flusher. */
@@ -228,6 +250,8 @@ async function measureOnce(ctx: Context, workload: WorkloadId, name: string, par
   // A job that restarted the server has a new postmaster: its CPU across the restart cannot be read this way.
   const pgCpuSeconds = (await ctx.bench.postmasterPid()) === pid ? (await postgresCpuSeconds(pid)) - pgBefore : NaN;
   const counted = await countRows(url, []);
+  const storage = WORKLOADS[workload].storage;
+  if (storage !== undefined) result.storage = await storedSize(url, storage);
   await ctx.bench.drop(database);
   const m: Measurement = { workload, name, result: { ...result, pgCpuSeconds, dbRejected: counted.rejected }, ceiling };
   log(`    ${Math.round(result.rows)} rows in ${result.seconds.toFixed(2)} s = ${Math.round(rowsPerSecond(m))} rows/s` +
@@ -285,7 +309,9 @@ function log(text: string): void {
 // ---------------------------------------------------------------- report
 
 async function report(ctx: Context, only: WorkloadId[], started: Date, options: { quick: boolean; name?: string }): Promise<void> {
-  const tables = only.filter((w) => ctx.results.some((m) => m.workload === w)).map((w) => workloadTable(ctx.results, w));
+  const tables = only.filter((w) => ctx.results.some((m) => m.workload === w)).map((w) => [
+    workloadTable(ctx.results, w), ...(ctx.notes[w] ? [ctx.notes[w]] : []), ...(WORKLOADS[w].storage ? [storageTable(ctx.results, w)] : []),
+  ].join('\n\n'));
   const drift = ctx.results.find((m) => m.result.minutes && m.result.minutes.length > 0);
   const outage = ctx.results.find((m) => m.result.extra?.['peakRssDuringOutageMb'] !== undefined);
   const body = [...tables, ...(drift ? [driftTable(drift)] : []), ...(outage ? [outageText(outage)] : [])].join('\n\n');
@@ -343,6 +369,8 @@ receive times spaced as ${OFFERED_ROWS_PER_SECOND} rows/s, built with the simula
 the chain part of (d): psql \\copy of the pre-encoded chain rows into loose temp stages, then one INSERT … SELECT per
 seed table with parents resolved by joins on natural keys and ON CONFLICT on the unique keys (keyed upserts included
 as plain staging). The level-one tables have no unique key, so their staging baseline is ON CONFLICT DO NOTHING.
+(e): bytes per stored book snapshot = pg_total_relation_size summed over book_snapshots' partitions (heap, indexes,
+TOAST) ÷ its rows, read after the job; the ceiling's \\copy stores the same rows, so its figure checks the recorder's.
 Scale targets (not in the issue's wording): "linear" = rows/s at 4× and 16× ≥ 80% of 1×. "Latency grows" = p99 slope
 > 10 ms/minute and the last minute's p99 > 1.5× the first's.`;
 

@@ -22,8 +22,19 @@ function textCell(type: ColumnSpec['type'], v: CellValue): string {
     case 'bool': return v ? 't' : 'f';
     case 'jsonb': return escapeText(JSON.stringify(v));
     case 'text[]': return escapeText(`{${(v as unknown[]).map((e) => (e === null ? 'NULL' : `"${String(e).replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(',')}}`);
+    case 'float8[]': case 'int4[]': case 'int8[]': return numberArrayText(type, v as (number | null)[]);
     default: return typeof v === 'string' ? escapeText(v) : String(v);
   }
+}
+
+/** A numeric array literal, `{221.38,221.31,NULL}`: NaN and ±Infinity as PostgreSQL spells them (float8[] only). */
+function numberArrayText(type: ColumnSpec['type'], items: readonly (number | null)[]): string {
+  const element = (e: number | null): string => {
+    if (e === null) return 'NULL';
+    if (type !== 'float8[]') return String(Math.trunc(e));
+    return Number.isFinite(e) ? String(e) : Number.isNaN(e) ? 'NaN' : e > 0 ? 'Infinity' : '-Infinity';
+  };
+  return `{${items.map(element).join(',')}}`;
 }
 
 export function encodeText(columns: readonly ColumnSpec[], rows: readonly AnyRow[]): string {
@@ -41,11 +52,15 @@ export const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TEXT_OID = 25;
+const FLOAT8_OID = 701;
+const INT4_OID = 23;
+const INT8_OID = 20;
 
 /** Appends to a growing buffer; one per encoded chunk. */
 class Writer {
-  buf = Buffer.allocUnsafe(1 << 16);
+  buf: Buffer;
   at = 0;
+  constructor(size = 1 << 16) { this.buf = Buffer.allocUnsafe(size); }
   room(n: number): void {
     if (this.at + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
@@ -80,19 +95,25 @@ function binaryCell(w: Writer, type: ColumnSpec['type'], v: CellValue | undefine
     case 'bool': w.i32(1); return w.u8(v ? 1 : 0);
     case 'text': return w.str(String(v));
     case 'jsonb': return w.str(`\u0001${JSON.stringify(v)}`); // version byte 1, then the JSON text
-    case 'text[]': return textArray(w, v as (string | null)[]);
+    case 'text[]': return arrayOf(w, TEXT_OID, v as (string | null)[], (inner, e) => inner.str(e));
+    case 'float8[]': return arrayOf(w, FLOAT8_OID, v as (number | null)[], (inner, e) => { inner.i32(8); inner.f64(e); });
+    case 'int4[]': return arrayOf(w, INT4_OID, v as (number | null)[], (inner, e) => { inner.i32(4); inner.i32(Math.trunc(e)); });
+    case 'int8[]': return arrayOf(w, INT8_OID, v as (number | null)[], (inner, e) => { inner.i32(8); inner.i64(BigInt(Math.trunc(e))); });
     case 'numeric': throw new Error('the binary baseline does not encode numeric (level-one tables have none)');
   }
 }
 
-/** Array send format: ndim, has-null flag, element OID, then per dimension size and lower bound, then elements. */
-function textArray(w: Writer, items: readonly (string | null)[]): void {
-  const inner = new Writer();
+/**
+ * Array send format: ndim, has-null flag, element OID, then per dimension size and lower bound, then elements
+ * (each with its int32 length, written by `put`; -1 for NULL).
+ */
+function arrayOf<T>(w: Writer, oid: number, items: readonly (T | null)[], put: (inner: Writer, e: T) => void): void {
+  const inner = new Writer(256); // an array value is small: grown when not
   if (items.length === 0) {
-    inner.i32(0); inner.i32(0); inner.i32(TEXT_OID);
+    inner.i32(0); inner.i32(0); inner.i32(oid);
   } else {
-    inner.i32(1); inner.i32(items.some((e) => e === null) ? 1 : 0); inner.i32(TEXT_OID); inner.i32(items.length); inner.i32(1);
-    for (const e of items) if (e === null) inner.i32(-1); else inner.str(e);
+    inner.i32(1); inner.i32(items.some((e) => e === null) ? 1 : 0); inner.i32(oid); inner.i32(items.length); inner.i32(1);
+    for (const e of items) if (e === null) inner.i32(-1); else put(inner, e);
   }
   const bytes = inner.done();
   w.i32(bytes.length);

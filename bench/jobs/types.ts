@@ -1,4 +1,5 @@
 // One measured job: what run.ts asks a fresh child process to do, and the JSON line the child prints back.
+import type { StoredSize } from '../db.js';
 import type { Percentiles } from '../measure.js';
 
 export type JobKind =
@@ -67,4 +68,6 @@ export interface JobResult extends JobOutput {
   childCpuSeconds: number;
   /** Peak RSS of the child process over its whole life (ru_maxrss). */
   peakRssMb: number;
+  /** The workload's storage table on disk after the job (read by run.ts before the database is dropped). */
+  storage?: StoredSize;
 }

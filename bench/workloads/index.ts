@@ -1,10 +1,11 @@
-// The four workloads of the Benchmark issue, and their sizes in a full and a --quick run.
+// The four workloads of the Benchmark issue, (e) books and screeners of issue 13, and their sizes in a full and a
+// --quick run.
 import { equitySymbols, optionSymbols } from './level-one.js';
 import type { LiveSpec } from '../jobs/types.js';
 
-export type WorkloadId = 'a' | 'b' | 'c' | 'd';
+export type WorkloadId = 'a' | 'b' | 'c' | 'd' | 'e';
 
-export const WORKLOADS: Record<WorkloadId, { title: string; tables: string[] }> = {
+export const WORKLOADS: Record<WorkloadId, { title: string; tables: string[]; storage?: string }> = {
   a: { title: '(a) level-one equities, 500 symbols', tables: ['equity_quotes'] },
   b: { title: '(b) level-one options, 3000 SPY contracts', tables: ['option_quotes'] },
   c: { title: '(c) chain snapshots of $SPX (~3,700 contracts each)', tables: ['options_expirations', 'options_chains', 'options_contracts', 'option_deliverables'] },
@@ -12,6 +13,8 @@ export const WORKLOADS: Record<WorkloadId, { title: string; tables: string[] }> 
     title: '(d) mixed market-hours profile',
     tables: ['equity_quotes', 'option_quotes', 'price_data', 'account_activity', 'options_expirations', 'options_chains', 'options_contracts', 'option_deliverables'],
   },
+  // storage: the table whose stored bytes per row (heap, indexes and TOAST of every partition) each job reports.
+  e: { title: '(e) books and screeners, 200 symbols', tables: ['book_snapshots', 'screener_items'], storage: 'book_snapshots' },
 };
 
 export interface Sizes {
@@ -27,12 +30,14 @@ export interface Sizes {
   driftMinutes: number;
   outage: { afterSeconds: number; outageSeconds: number; afterRestartSeconds: number };
   mixedSeconds: number;
+  /** Book ticks of (e): 200 whole books each (NYSE_BOOK and NASDAQ_BOOK), a screener frame every fifth. */
+  bookTicks: number;
 }
 
 export function sizes(quick: boolean, driftMinutes: number | undefined): Sizes {
   return quick
-    ? { levelOneRows: 20_000, scales: [1, 4, 16], chainSnapshots: 3, maxSpeedSeconds: 10, sweepSeconds: 8, warmupSeconds: 3, driftMinutes: driftMinutes ?? 1, outage: { afterSeconds: 5, outageSeconds: 10, afterRestartSeconds: 15 }, mixedSeconds: 20 }
-    : { levelOneRows: 200_000, scales: [1, 4, 16], chainSnapshots: 12, maxSpeedSeconds: 30, sweepSeconds: 20, warmupSeconds: 5, driftMinutes: driftMinutes ?? 10, outage: { afterSeconds: 10, outageSeconds: 30, afterRestartSeconds: 30 }, mixedSeconds: 90 };
+    ? { levelOneRows: 20_000, scales: [1, 4, 16], chainSnapshots: 3, maxSpeedSeconds: 10, sweepSeconds: 8, warmupSeconds: 3, driftMinutes: driftMinutes ?? 1, outage: { afterSeconds: 5, outageSeconds: 10, afterRestartSeconds: 15 }, mixedSeconds: 20, bookTicks: 100 }
+    : { levelOneRows: 200_000, scales: [1, 4, 16], chainSnapshots: 12, maxSpeedSeconds: 30, sweepSeconds: 20, warmupSeconds: 5, driftMinutes: driftMinutes ?? 10, outage: { afterSeconds: 10, outageSeconds: 30, afterRestartSeconds: 30 }, mixedSeconds: 90, bookTicks: 500 };
 }
 
 /** Receive times of the level-one recordings are spaced as offered at this rate; also the fixed rate over the socket. */
