@@ -163,10 +163,12 @@ async function workloadE(ctx: Context): Promise<void> {
     `${written.lines} lines, ${(written.bytes / 2 ** 20).toFixed(0)} MB, ${books} books (${Math.round(written.bytes / books)} bytes of ` +
     `recording per book), ${items} screener items; ${bookShape(decoded.tables.get('book_snapshots') ?? [])}.`;
   log(`recording (e): ${ctx.notes.e}`);
+  const copyFiles = await writeTableFiles(decoded, ctx.bench.dir, 'e');
   await measure(ctx, 'e', 'recorder replay, max speed', { kind: 'replay', recording: folder });
   await measure(ctx, 'e', 'recorder flush path, pre-decoded rows', { kind: 'flush-path', recording: folder });
-  const copyFiles = await writeTableFiles(decoded, ctx.bench.dir, 'e');
   await measure(ctx, 'e', 'ceiling: psql \\copy of the same rows (pre-encoded file)', { kind: 'psql-copy', copyFiles }, true);
+  // The recorder writes binary COPY: the same books that way from a plain client (arrays in their send format).
+  await measure(ctx, 'e', 'binary COPY of the books alone, pg-copy-streams, 10k-row batches (pre-encoded)', { kind: 'binary-copy', recording: folder, tables: ['book_snapshots'] });
 }
 
 // ---------------------------------------------------------------- pieces
