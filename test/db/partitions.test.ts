@@ -45,8 +45,9 @@ describe('partitions', () => {
   });
 
   it('is idempotent: a second run creates nothing', async () => {
-    // 3 daily tables x 8 days, 3 weekly tables x 4 weeks, 3 monthly tables x 4 months
-    expect((await ensurePartitionsAhead(db.pool, AHEAD, NOW)).length).toBe(24 + 12 + 12);
+    // 8 daily tables (the level-one five, account activity, books, screeners) x 8 days, 3 weekly tables x 4 weeks,
+    // 3 monthly tables x 4 months
+    expect((await ensurePartitionsAhead(db.pool, AHEAD, NOW)).length).toBe(64 + 12 + 12);
     expect(await ensurePartitionsAhead(db.pool, AHEAD, NOW)).toEqual([]);
   });
 

@@ -45,7 +45,8 @@ describe('a recording that cannot be written', () => {
     const full: string[] = [];
     try {
       // Live first: the start-up catch-up lists the folder's segments, and /dev/full read as one never ends.
-      await until(() => recorder.pipeline.mode === 'live' && recorder.pipeline.committedSeq > 0, 30_000, 'live recording');
+      // ...and quotes committed: with every service subscribed, the first commits can hold acks and books only.
+      await until(() => recorder.pipeline.mode === 'live' && (recorder.pipeline.totals.written['equity_quotes'] ?? 0) > 0, 30_000, 'live recording');
       for (let segment = recorder.writer.openSegment + 1; full.length < 50 && segment < 1000; segment++) {
         const file = path.join(folder, segmentName(segment));
         // A rotation meanwhile made this one a real segment: the next ones are still ahead.
