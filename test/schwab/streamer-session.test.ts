@@ -100,6 +100,17 @@ describe('streamer session against the simulator', () => {
     expect(String(captured.events.find((e) => e.event === 'disconnected')?.detail.reason)).toMatch(/^data_silence:LEVELONE_/);
   });
 
+  it('reconnects when subscribed futures and forex go silent in market hours, as equities do', async () => {
+    const captured = capture();
+    const s = await startSession(captured, {
+      heartbeatTimeoutMs: 60_000, dataSilenceTimeoutMs: 700, keys: { LEVELONE_FUTURES: ['/ES'], LEVELONE_FOREX: ['EUR/USD'] },
+    }, { updatesPerSecond: 200 });
+    await until(() => s.state === 'streaming');
+    schwab.sim.faults.silence(true);
+    await until(() => count(captured, 'disconnected') === 1, 5000, 'data silence to be noticed');
+    expect(String(captured.events.find((e) => e.event === 'disconnected')?.detail.reason)).toMatch(/^data_silence:LEVELONE_(FUTURES|FOREX)$/);
+  });
+
   it('does not count data silence outside market hours', async () => {
     const captured = capture();
     const s = await startSession(captured, { heartbeatTimeoutMs: 60_000, dataSilenceTimeoutMs: 300, isMarketOpen: () => false });

@@ -57,7 +57,11 @@ const CLOSE_GRACE_MS = 2000;
 /** How long a suspended session sleeps between checks when nothing wakes it (resume() and stop() do). */
 const SUSPENDED_WAIT_MS = 60_000;
 
-const SILENCE_WATCHED: readonly RecordedService[] = ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS'];
+/**
+ * Services that tick all through equity market hours (when silence is checked): a subscribed one going quiet means a
+ * dead feed. Futures options, books, screeners and charts can be quiet for minutes with the feed alive.
+ */
+const SILENCE_WATCHED: readonly RecordedService[] = ['LEVELONE_EQUITIES', 'LEVELONE_OPTIONS', 'LEVELONE_FUTURES', 'LEVELONE_FOREX'];
 /** ws's default maxPayload is 100 MiB; Schwab's largest frames (a 500-key level-one snapshot) are well under 1 MiB. */
 const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 /** A frame the session cannot handle is logged at most this often per stage; every one is counted. */
