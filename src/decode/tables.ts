@@ -26,7 +26,7 @@ export interface TableSpec {
 
 export type TableName = 'equity_quotes' | 'option_quotes' | 'price_data' | 'account_activity'
   | 'futures_quotes' | 'futures_option_quotes' | 'forex_quotes'
-  | 'book_snapshots' | 'screener_items';
+  | 'book_snapshots' | 'screener_items' | 'market_hours';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -128,7 +128,7 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('seq', 'int8'), col('sent_at', 'timestamptz'),
     ],
   },
-  // One row per ranked entry of a screener (decode/screener.ts); REST movers will add rows with source 'rest'.
+  // One row per ranked entry of a screener (decode/screener.ts) or of a REST movers list (decode/rest/movers.ts, source 'rest').
   screener_items: {
     columns: [
       col('received_at', 'timestamptz'), col('source', 'text'), col('service', 'text'), col('screener_key', 'text'),
@@ -137,6 +137,17 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('net_percent_change', 'float8'), col('market_share', 'float8'), col('total_volume', 'int8'),
       col('volume', 'int8'), col('trades', 'int8'), col('seq', 'int8'), col('sent_at', 'timestamptz'),
     ],
+  },
+  // One row per market, product and day (decode/rest/market-hours.ts): the latest /markets body about a day wins.
+  market_hours: {
+    columns: [
+      col('market', 'text'), col('product', 'text'), col('product_name', 'text'), col('date', 'date'), col('is_open', 'bool'),
+      col('pre_market_start', 'timestamptz'), col('pre_market_end', 'timestamptz'),
+      col('regular_market_start', 'timestamptz'), col('regular_market_end', 'timestamptz'),
+      col('post_market_start', 'timestamptz'), col('post_market_end', 'timestamptz'),
+      col('session_hours', 'jsonb'), col('received_at', 'timestamptz'), col('seq', 'int8'),
+    ],
+    upsertKey: ['market', 'product', 'date'],
   },
 };
 

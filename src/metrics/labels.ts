@@ -27,7 +27,7 @@ const TABLES = [
   'equity_quotes', 'option_quotes', 'price_data', 'account_activity', 'stream_events', 'stream_frame', 'recording_line', 'rejected_rows',
   'accounts', 'symbols', 'orders', 'order_legs', 'order_activities', 'execution_legs', 'transactions',
   'transaction_items', 'options_expirations', 'options_chains', 'options_contracts', 'option_deliverables',
-  'futures_quotes', 'futures_option_quotes', 'forex_quotes', 'book_snapshots', 'screener_items',
+  'futures_quotes', 'futures_option_quotes', 'forex_quotes', 'book_snapshots', 'screener_items', 'market_hours',
 ];
 
 /** Why a streamer connection ended (the part of a close reason before its first colon). */

@@ -1,7 +1,9 @@
 // Which decoder reads which REST body, by request path. A body without a decoder is kept in the recording only
-// (userPreference, markets, ...).
+// (what no route names).
 import { decodeAccountNumbers, decodeAccounts } from './accounts.js';
 import { decodeChain, decodeExpirationChain } from './chains.js';
+import { decodeMarketHours } from './market-hours.js';
+import { decodeMovers } from './movers.js';
 import { decodeOrders } from './orders.js';
 import { decodePriceHistory } from './price-history.js';
 import { decodeQuotes } from './quotes.js';
@@ -23,6 +25,8 @@ const ROUTES: readonly Route[] = [
   { path: /^\/marketdata\/v1\/chains$/, decode: decodeChain },
   { path: /^\/marketdata\/v1\/expirationchain$/, decode: decodeExpirationChain },
   { path: /^\/marketdata\/v1\/pricehistory$/, decode: decodePriceHistory },
+  { path: /^\/marketdata\/v1\/markets(\/[^/]+)?$/, decode: decodeMarketHours },
+  { path: /^\/marketdata\/v1\/movers\/[^/]+$/, decode: decodeMovers },
 ];
 
 /** The decoded body, or null when no decoder reads this path. */

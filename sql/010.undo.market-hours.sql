@@ -1,0 +1,2 @@
+-- Reverses 010.
+DROP TABLE market_hours;
