@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Config } from '../../src/config/schema.js';
 import { createPool } from '../../src/db/connect.js';
 import { startEmbedded, stopEmbedded } from '../../src/db/embedded.js';
 import { flushFailures } from '../../src/metrics/registry.js';
@@ -24,6 +25,10 @@ import { defaultConfig } from './settings.js';
 import type { JobOutput, JobSpec, LiveSpec } from './types.js';
 
 const SERVICE_TABLES: Record<string, string> = { LEVELONE_EQUITIES: 'equity_quotes', LEVELONE_OPTIONS: 'option_quotes' };
+/** The stream keys of services no live workload streams. */
+const UNUSED_SERVICES = {
+  futures: [], futuresOptions: [], forex: [], chartFutures: [], nyseBook: [], nasdaqBook: [], optionsBook: [], screenerEquity: [], screenerOption: [],
+} satisfies Partial<Config['stream']>;
 /** BENCH_LOG=info (or debug) shows the recorder's own log of a live job on stderr. */
 const recorderLogger = process.env['BENCH_LOG'] ? createLogger({ level: process.env['BENCH_LOG'] as 'info' }) : silent;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,7 +70,10 @@ function recorderConfig(spec: JobSpec, live: LiveSpec, sim: SimHandle['info'], t
   const config = defaultConfig();
   config.database.url = spec.url;
   Object.assign(config.schwab, { ...sim.credentials, apiBaseUrl: sim.baseUrl, tokenFile });
+  // Only the workload's services: config/default.json's futures, forex, books and screeners (so a fresh demo fills
+  // every table) are not part of (a), (b) or (d), and their frames would change what each measures.
   Object.assign(config.stream, {
+    ...UNUSED_SERVICES,
     equities: live.equities, options: live.options, chartEquities: live.chartEquities, accountActivity: live.accountActivity,
     maxKeysPerService: Math.max(500, live.options.length, live.equities.length),
   });
