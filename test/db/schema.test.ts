@@ -17,6 +17,7 @@ const EXPECTED_COLUMN_DEVIATIONS = [
   'symbols.asset_type: type character varying(20) -> character varying(30)',
   'symbols.symbol: type character varying(10) -> character varying(50)',
   'transaction_items.fee_type: type character varying(20) -> character varying(30)',
+  'transaction_items.price: type numeric(12,4) -> double precision',
   'symbols.exchange: type character varying(10) -> character varying(30)',
   'option_deliverables.snapshot_datetime: added',
   'options_contracts.data_quality_flags: added',

@@ -110,6 +110,31 @@ describe('transactions snapshot writer', () => {
     expect(rows).toEqual([{ transaction_type: 'TRADE', items: 4 }, { transaction_type: 'WIRE_IN', items: 1 }]);
   });
 
+  it('stores item prices as Schwab sends them: the 5 decimals of a real dividend reinvestment are not rounded', async () => {
+    // The sample's first transaction: BND bought at 71.38722 with a dividend (NUMERIC(12,4) stored 71.3872).
+    const reinvest = TRANSACTIONS[0]!;
+    expect(itemsOf(reinvest)[0]!['price']).toBe(71.38722);
+    const result = await writeSnapshots(db.pool, recordsOf(transactions([reinvest, TRANSACTIONS[2]!], 5)));
+    expect(result.rejects).toEqual([]);
+    const { rows } = await db.pool.query(`
+      SELECT i.item_id::int, i.transaction_id::int, i.transaction_time, i.amount, i.cost, i.price, i.position_effect, i.fee_type,
+             i.instrument_cusip, i.instrument_symbol, i.instrument_description, i.instrument_id, i.instrument_type,
+             i.instrument_net_change, i.created_at
+        FROM transaction_items i ORDER BY item_id`);
+    const item = (id: number, time: string, symbol: string, description: string, instrumentId: string, price: number) => ({
+      item_id: id, transaction_id: id, transaction_time: new Date(time), amount: '12.3400', cost: '-12.3400', price,
+      position_effect: 'OPENING', fee_type: null, instrument_cusip: null, instrument_symbol: symbol, instrument_description: description,
+      instrument_id: instrumentId, instrument_type: 'COLLECTIVE_INVESTMENT', instrument_net_change: null, created_at: new Date(T0 + 5000),
+    });
+    expect(rows).toEqual([
+      item(1, '2024-05-06T15:57:00Z', 'BND', 'VANGUARD TOTAL BOND MARKET ETF', '5224897', 71.38722),
+      item(2, '2024-04-04T15:56:07Z', 'BND', 'VANGUARD TOTAL BOND MARKET ETF', '5224897', 71.96188),
+    ]);
+    // Written again: the stored prices equal the body's, so the items are left alone.
+    const again = await writeSnapshots(db.pool, recordsOf(transactions([reinvest, TRANSACTIONS[2]!], 5)));
+    expect(again.written).toMatchObject({ transactions: 0, transaction_items: 0 });
+  });
+
   it('names the months of its transactions, whose partitions then hold the rows and their items', async () => {
     const records = recordsOf(transactions(TRANSACTIONS, 1));
     const instants = transactionPartitionInstants(records);

@@ -91,7 +91,8 @@ export const TRANSACTION_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 export const ITEM_VALUE_COLUMNS: readonly ColumnSpec[] = [
-  numeric('amount', 15, 4), numeric('cost', 15, 4), numeric('price', 12, 4), txt('position_effect', 20),
+  // price as sent (sql/011): dividend reinvestments carry 5 decimals (71.38722), which NUMERIC(12,4) rounded.
+  numeric('amount', 15, 4), numeric('cost', 15, 4), { name: 'price', type: 'float8' }, txt('position_effect', 20),
   txt('fee_type', 30),
   ...INSTRUMENT_COLUMNS,
 ];
