@@ -28,6 +28,8 @@ export const PARTITIONED_TABLES: readonly PartitionedTable[] = [
   { table: 'forex_quotes', key: 'received_at', period: 'daily' },
   { table: 'book_snapshots', key: 'received_at', period: 'daily' },
   { table: 'screener_items', key: 'received_at', period: 'daily' },
+  { table: 'account_balances', key: 'snapshot_time', period: 'monthly' },
+  { table: 'positions', key: 'snapshot_time', period: 'monthly' },
 ];
 
 export interface PartitionInfo {

@@ -4,6 +4,7 @@
 import {
   LEVELONE_EQUITIES, LEVELONE_FOREX, LEVELONE_FUTURES, LEVELONE_FUTURES_OPTIONS, LEVELONE_OPTIONS, type FieldKind, type FieldTable,
 } from '../schwab/fields.js';
+import { CURRENT_BALANCE_FLAGS, CURRENT_BALANCE_NUMBERS, POSITION_NUMBERS, snakeCase } from './rest/balance-fields.js';
 
 export type ColumnType =
   | 'float8' | 'int4' | 'int8' | 'text' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]' | 'numeric'
@@ -26,7 +27,7 @@ export interface TableSpec {
 
 export type TableName = 'equity_quotes' | 'option_quotes' | 'price_data' | 'account_activity'
   | 'futures_quotes' | 'futures_option_quotes' | 'forex_quotes'
-  | 'book_snapshots' | 'screener_items' | 'market_hours';
+  | 'book_snapshots' | 'screener_items' | 'market_hours' | 'account_balances' | 'positions';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -148,6 +149,25 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
       col('session_hours', 'jsonb'), col('received_at', 'timestamptz'), col('seq', 'int8'),
     ],
     upsertKey: ['market', 'product', 'date'],
+  },
+  // One row per account per /trader/v1/accounts body, one per position of it (decode/rest/balances.ts, positions.ts).
+  account_balances: {
+    columns: [
+      col('snapshot_time', 'timestamptz'), col('account_hash', 'text'), col('account_display', 'text'), col('account_type', 'text'),
+      col('round_trips', 'int4'), col('is_day_trader', 'bool'), col('is_closing_only_restricted', 'bool'), col('pfcb_flag', 'bool'),
+      ...CURRENT_BALANCE_NUMBERS.map((key) => col(snakeCase(key), 'float8')),
+      ...CURRENT_BALANCE_FLAGS.map((key) => col(snakeCase(key), 'bool')),
+      col('current_balances_other', 'jsonb'), col('initial_balances', 'jsonb'), col('projected_balances', 'jsonb'),
+      col('aggregated_current_liquidation_value', 'float8'), col('aggregated_liquidation_value', 'float8'), col('seq', 'int8'),
+    ],
+  },
+  positions: {
+    columns: [
+      col('snapshot_time', 'timestamptz'), col('account_hash', 'text'), col('account_display', 'text'), col('position_index', 'int4'),
+      col('symbol', 'text'), col('asset_type', 'text'), col('cusip', 'text'), col('description', 'text'),
+      ...POSITION_NUMBERS.map((key) => col(snakeCase(key), 'float8')),
+      col('instrument', 'jsonb'), col('seq', 'int8'),
+    ],
   },
 };
 

@@ -154,6 +154,7 @@ describe('schema', () => {
        WHERE c.relkind = 'p' AND c.relnamespace = to_regnamespace(current_schema()) ORDER BY 1`);
     expect(rows).toEqual([
       { table: 'account_activity', key: 'RANGE (received_at)' },
+      { table: 'account_balances', key: 'RANGE (snapshot_time)' },
       { table: 'book_snapshots', key: 'RANGE (received_at)' },
       { table: 'equity_quotes', key: 'RANGE (received_at)' },
       { table: 'forex_quotes', key: 'RANGE (received_at)' },
@@ -163,6 +164,7 @@ describe('schema', () => {
       { table: 'option_quotes', key: 'RANGE (received_at)' },
       { table: 'options_chains', key: 'RANGE (snapshot_datetime)' },
       { table: 'options_contracts', key: 'RANGE (snapshot_datetime)' },
+      { table: 'positions', key: 'RANGE (snapshot_time)' },
       { table: 'price_data', key: 'RANGE (datetime_utc)' },
       { table: 'screener_items', key: 'RANGE (received_at)' },
       { table: 'transaction_items', key: 'RANGE (transaction_time)' },

@@ -4,8 +4,12 @@
 // Account numbers are masked ("...678") before a body is recorded (capture/redact-rest.ts), so accounts.account_number
 // stays NULL: the masked number is the display name, the hashValue the key. An account body carries no hash of its
 // own: only `/accounts/{hash}` says which account it is; the list `/accounts` adds no account rows.
+// Every account of a body also becomes an account_balances row and its positions positions rows (balances.ts,
+// positions.ts): a snapshot as of the body's receive time, keyed by the path's hash (NULL for the list).
 import { jsonExcerpt } from '../json-text.js';
 import { accountNumbersSchema, accountSchema, type Account } from '../../schwab/schemas/accounts.js';
+import { balanceRow } from './balances.js';
+import { positionRows } from './positions.js';
 import { symbolsSnapshot, type SymbolRow } from './quotes.js';
 import { accountDisplay, accountHashOf, describeIssues, instrumentSymbol, text } from './trader.js';
 import { emptyResult, type RestDecoder } from './types.js';
@@ -62,6 +66,9 @@ export const decodeAccounts: RestDecoder = (body, context) => {
     }
     const account: Account = parsed.data;
     const securities = account.securitiesAccount;
+    const key = { snapshotTime: context.receivedAt, accountHash: Array.isArray(body) ? null : hash };
+    result.rows.push({ table: 'account_balances', row: balanceRow(account, key) });
+    for (const row of positionRows(account, key, result)) result.rows.push({ table: 'positions', row });
     if (hash !== null && !Array.isArray(body)) {
       accounts.push({
         account_hash: hash, display_name: accountDisplay(securities.accountNumber), account_type: text(securities.type),

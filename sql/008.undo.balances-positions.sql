@@ -1,0 +1,3 @@
+-- Reverses 008.
+DROP TABLE positions;
+DROP TABLE account_balances;
