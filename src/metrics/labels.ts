@@ -28,7 +28,7 @@ const TABLES = [
   'accounts', 'symbols', 'orders', 'order_legs', 'order_activities', 'execution_legs', 'transactions',
   'transaction_items', 'options_expirations', 'options_chains', 'options_contracts', 'option_deliverables',
   'futures_quotes', 'futures_option_quotes', 'forex_quotes', 'book_snapshots', 'screener_items', 'market_hours',
-  'account_balances', 'positions',
+  'account_balances', 'positions', 'fundamentals',
 ];
 
 /** Why a streamer connection ended (the part of a close reason before its first colon). */

@@ -1,8 +1,8 @@
 // The REST side of `record` (design.md §1): chain snapshots while the market schedule is open (and LEVELONE_OPTIONS
 // following their contracts), orders on every account-activity message and on a slower poll, transactions on a poll,
-// accounts at start, and minute bars for the window of every streamer disconnect. Every body goes through the REST
-// client's capture, so the pipeline journals and decodes it like any other line. A failed poll is logged and tried
-// again.
+// accounts (and userPreference, for nicknames) at start, the recorded equities' fundamentals daily, and minute bars
+// for the window of every streamer disconnect. Every body goes through the REST client's capture, so the pipeline
+// journals and decodes it like any other line. A failed poll is logged and tried again.
 import { DateTime } from 'luxon';
 import type { CaptureSink } from '../capture/sink.js';
 import type { Config } from '../config/schema.js';
@@ -14,6 +14,10 @@ import { backfillPrices, gapWindows } from './backfill.js';
 
 /** An ACCT_ACTIVITY message is followed by an orders poll this much later (messages come in bursts per order). */
 const ORDERS_AFTER_ACTIVITY_MS = 1000;
+/** Fundamentals change once a day (after the close); polled at start and then daily. */
+const FUNDAMENTALS_INTERVAL_MS = 86_400_000;
+/** Symbols per instruments request: keeps the URL short. */
+const INSTRUMENTS_PER_REQUEST = 50;
 
 export interface Pollers {
   /** Call when an ACCT_ACTIVITY message arrives. */
@@ -86,7 +90,19 @@ export function startPollers(
       chainTimer = null;
     }
   };
-  run('accounts', async () => { for (const hash of await accountHashes()) await api.account(hash); });
+  const fundamentals = async (): Promise<void> => {
+    const symbols = config.stream.equities;
+    for (let i = 0; i < symbols.length; i += INSTRUMENTS_PER_REQUEST) {
+      await api.instruments(symbols.slice(i, i + INSTRUMENTS_PER_REQUEST), 'fundamental');
+    }
+  };
+  run('accounts', async () => {
+    for (const hash of await accountHashes()) await api.account(hash);
+    // Once more after accountNumbers: the session's userPreference (fetched at connect) may have come before the
+    // accounts existed, and its nicknames are matched to stored accounts (store/snapshots/preferences.ts).
+    await api.userPreference();
+  });
+  if (config.stream.equities.length > 0) every(FUNDAMENTALS_INTERVAL_MS, 'fundamentals', fundamentals);
   if (config.snapshots.chains.underlyings.length > 0) {
     followMarket(market);
     market.on('change', followMarket);

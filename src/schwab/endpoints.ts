@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { RecorderError } from '../errors.js';
 import type { Query, RestClient } from './rest-client.js';
 import { accountNumbersSchema, accountSchema, accountsSchema, type Account, type AccountNumbers, type Accounts } from './schemas/accounts.js';
+import { instrumentsSchema, type Instruments } from './schemas/instruments.js';
 import { expirationChainSchema, optionChainSchema, type ExpirationChain, type OptionChain } from './schemas/chains.js';
 import { marketsSchema, type Markets } from './schemas/markets.js';
 import { ordersSchema, type Orders } from './schemas/orders.js';
@@ -75,6 +76,7 @@ export interface ChainsQuery {
   entitlement?: 'PN' | 'NP' | 'PP';
 }
 
+export type InstrumentProjection = 'symbol-search' | 'symbol-regex' | 'desc-search' | 'desc-regex' | 'search' | 'fundamental';
 export type QuoteFields = 'all' | 'quote' | 'fundamental' | 'extended' | 'reference' | 'regular';
 export type Market = 'equity' | 'option' | 'bond' | 'future' | 'forex';
 
@@ -159,6 +161,11 @@ export class SchwabApi {
       query: { symbols, fields: options.fields, indicative: options.indicative },
       schema: quotesSchema,
     });
+  }
+
+  /** Reference data of `symbols`; with projection `fundamental`, each with its fundamentals. Unknown symbols are left out. */
+  instruments(symbols: readonly string[], projection: InstrumentProjection): Promise<Instruments> {
+    return this.rest.get({ endpoint: 'instruments', path: `${MARKET_DATA}/instruments`, query: { symbol: symbols, projection }, schema: instrumentsSchema });
   }
 
   /** Hours of the given markets on `date` (`yyyy-MM-dd`, default today; up to a year ahead). */

@@ -122,3 +122,82 @@ export class InstrumentTable {
     return [...this.bySymbol.keys()];
   }
 }
+
+// ---- GET /marketdata/v1/instruments ----
+
+export type InstrumentProjection = 'symbol-search' | 'fundamental';
+
+/** One element of an instruments body, in the shape of real captures (z-Wind/schwab_api Instruments_real.json). */
+export function instrumentJson(instrument: Instrument, projection: InstrumentProjection, today: string): Record<string, unknown> {
+  const reference = {
+    cusip: instrument.cusip, symbol: instrument.symbol, description: instrument.description, exchange: instrument.exchangeName,
+    assetType: instrument.assetMainType === 'INDEX' ? 'INDEX' : instrument.assetSubType === 'ETF' ? 'ETF' : 'EQUITY',
+  };
+  // The real body puts `fundamental` first.
+  return projection === 'fundamental' ? { fundamental: fundamentalJson(instrument, today), ...reference } : reference;
+}
+
+const r2 = (value: number): number => Math.round(value * 100) / 100;
+const r5 = (value: number): number => Math.round(value * 100_000) / 100_000;
+/** Schwab's date format in fundamentals: "2024-06-28 00:00:00.0". */
+const schwabDay = (date: string): string => `${date} 00:00:00.0`;
+
+/**
+ * Plausible, deterministic fundamentals from the table's levels. A symbol without a dividend omits the dividend
+ * dates, as Schwab does (SNOW in the real capture); corpactionDate and fundStrategy are never sent (no real body has).
+ */
+export function fundamentalJson(instrument: Instrument, today: string): Record<string, unknown> {
+  const { symbol, basePrice: price, volatility, annualDividend, peRatio } = instrument;
+  const shares = Math.round(2e8 + hashUnit('shares', symbol) * 1.5e10);
+  const eps = peRatio > 0 ? r5(price / peRatio) : 0;
+  const volume = Math.round(instrument.averageVolume);
+  const pays = annualDividend > 0;
+  const dates = dividendDates(symbol, today);
+  return {
+    symbol, high52: r2(price * (1 + volatility * 0.6)), low52: r2(price * (1 - volatility * 0.5)),
+    dividendAmount: annualDividend, dividendYield: r5((annualDividend / price) * 100),
+    ...(pays ? { dividendDate: dates.exDate } : {}),
+    peRatio, pegRatio: r5(peRatio / 12), pbRatio: r5(2 + hashUnit('pb', symbol) * 40), prRatio: r5(1 + hashUnit('pr', symbol) * 20),
+    pcfRatio: r5(5 + hashUnit('pcf', symbol) * 40), grossMarginTTM: r5(30 + hashUnit('gm', symbol) * 50),
+    grossMarginMRQ: r5(30 + hashUnit('gmq', symbol) * 50), netProfitMarginTTM: r5(5 + hashUnit('nm', symbol) * 30),
+    netProfitMarginMRQ: r5(5 + hashUnit('nmq', symbol) * 30), operatingMarginTTM: r5(8 + hashUnit('om', symbol) * 30),
+    operatingMarginMRQ: r5(8 + hashUnit('omq', symbol) * 30), returnOnEquity: r5(hashUnit('roe', symbol) * 60),
+    returnOnAssets: r5(hashUnit('roa', symbol) * 25), returnOnInvestment: r5(hashUnit('roi', symbol) * 40),
+    quickRatio: r5(0.5 + hashUnit('qr', symbol) * 2), currentRatio: r5(0.8 + hashUnit('cr', symbol) * 2), interestCoverage: 0,
+    totalDebtToCapital: r5(hashUnit('dc', symbol) * 60), ltDebtToEquity: r5(hashUnit('lde', symbol) * 150),
+    totalDebtToEquity: r5(hashUnit('tde', symbol) * 150), epsTTM: eps, epsChangePercentTTM: r5(hashUnit('epsc', symbol) * 40 - 10),
+    epsChangeYear: 0, epsChange: 0, revChangeYear: r5(hashUnit('rcy', symbol) * 30 - 5), revChangeTTM: r5(hashUnit('rct', symbol) * 30 - 5),
+    revChangeIn: 0, sharesOutstanding: shares, marketCapFloat: 0, marketCap: Math.round(shares * price),
+    bookValuePerShare: r5(price / (2 + hashUnit('pb', symbol) * 40)), shortIntToFloat: 0, shortIntDayToCover: 0, divGrowthRate3Year: 0,
+    dividendPayAmount: r5(annualDividend / 4), ...(pays ? { dividendPayDate: dates.payDate } : {}),
+    beta: r5(0.6 + volatility * 2), vol1DayAvg: 0, vol10DayAvg: 0, vol3MonthAvg: 0,
+    avg10DaysVolume: Math.round(volume * 0.9), avg1DayVolume: volume, avg3MonthVolume: Math.round(volume * 1.1),
+    ...(pays ? { declarationDate: dates.declaration } : {}), dividendFreq: pays ? 4 : 0, eps,
+    dtnVolume: Math.round(volume * 0.8),
+    ...(pays ? { nextDividendPayDate: dates.nextPayDate, nextDividendDate: dates.nextExDate } : {}),
+    fundLeverageFactor: 0,
+  };
+}
+
+/** Quarterly dividends: the last ex-date some days before `today`, paid a few days later, the next one a quarter on. */
+function dividendDates(symbol: string, today: string): Record<'exDate' | 'payDate' | 'declaration' | 'nextExDate' | 'nextPayDate', string> {
+  const back = 10 + (hash32('exdate', symbol) % 60);
+  const day = (offset: number): string => schwabDay(shiftDate(today, offset));
+  return { declaration: day(-back - 30), exDate: day(-back), payDate: day(-back + 4), nextExDate: day(-back + 91), nextPayDate: day(-back + 95) };
+}
+
+function shiftDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The body of GET /instruments?symbol=A,B&projection=...: the known symbols, in request order; unknown ones left out. */
+export function instrumentsBody(table: InstrumentTable, symbols: readonly string[], projection: InstrumentProjection, today: string): { instruments: Record<string, unknown>[] } {
+  const known = symbols.map((s) => table.get(s)).filter((i): i is Instrument => i !== undefined);
+  return { instruments: known.map((i) => instrumentJson(i, projection, today)) };
+}
+
+/** GET /instruments/{cusip}: the one instrument with that CUSIP (reference data only), or undefined. */
+export function instrumentByCusip(table: InstrumentTable, cusip: string, today: string): Record<string, unknown> | undefined {
+  const instrument = table.symbols().map((s) => table.get(s)!).find((i) => i.cusip !== '' && i.cusip === cusip);
+  return instrument === undefined ? undefined : instrumentJson(instrument, 'symbol-search', today);
+}

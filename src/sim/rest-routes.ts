@@ -9,6 +9,7 @@ import { expirationChain, optionChain, type ChainQuery } from './chains.js';
 import type { FaultState } from './faults.js';
 import type { Market } from './market.js';
 import { SIMULATED_MARKETS, marketHours, type SimulatedMarket } from './markets.js';
+import { instrumentByCusip, instrumentsBody } from './instruments.js';
 import type { HttpReply, OAuthServer } from './oauth.js';
 import type { OptionBook } from './options.js';
 import { priceHistory } from './price-history.js';
@@ -290,8 +291,14 @@ function marketData(ctx: RestContext, url: URL): HttpReply {
       return ok(result.body);
     }
     case 'markets': return markets(ctx, (query.get('markets') ?? '').split(','), query.get('date'));
+    case 'instruments': return instruments(ctx, query);
     default:
       if (parts[0] === 'markets' && parts.length === 2 && parts[1] !== undefined) return markets(ctx, [parts[1]], query.get('date'));
+      if (parts[0] === 'instruments' && parts.length === 2 && parts[1] !== undefined) {
+        const found = instrumentByCusip(ctx.market.instruments, parts[1], etDateOf(ctx.market.clock()));
+        if (found === undefined) throw marketError(404, `No instrument with cusip ${parts[1]}`);
+        return ok(found);
+      }
       throw marketError(404, `No route for GET ${url.pathname}`);
   }
 }
@@ -300,6 +307,17 @@ function quoteBlocks(query: URLSearchParams): Set<'quote' | 'fundamental' | 'ext
   const blocks = parseQuoteFields(query.get('fields'));
   if (blocks === undefined) throw marketError(400, 'fields must be a comma list of quote, fundamental, extended, reference, regular, all', 'fields');
   return blocks;
+}
+
+/** symbol-search and fundamental (exact symbols, comma separated); the regex and description searches are not simulated. */
+function instruments(ctx: RestContext, query: URLSearchParams): HttpReply {
+  const symbols = (query.get('symbol') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (symbols.length === 0) throw marketError(400, 'symbol is required', 'symbol');
+  const projection = query.get('projection');
+  if (projection !== 'symbol-search' && projection !== 'fundamental') {
+    throw marketError(400, 'projection must be symbol-search or fundamental (the searches by regex or description are not simulated)', 'projection');
+  }
+  return { status: 200, body: instrumentsBody(ctx.market.instruments, symbols, projection, etDateOf(ctx.market.clock())) };
 }
 
 function markets(ctx: RestContext, requested: string[], dateParameter: string | null): HttpReply {

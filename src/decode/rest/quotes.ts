@@ -16,6 +16,8 @@ export interface SymbolRow {
   asset_type: string | null;
   /** The exchange's name as the quote gives it (`NASDAQ`, `OPR`, `Mutual Fund`), its code when it has no name. */
   exchange: string | null;
+  /** The CUSIP where the body gives one (instruments); absent means not said. */
+  cusip?: string | null;
   /** From a quote: its values replace the stored ones. From an instrument: fills only columns still NULL. */
   authoritative: boolean;
   /** Capture time of the body (epoch ms): updated_at of the rows it changes. */

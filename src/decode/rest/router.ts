@@ -2,12 +2,14 @@
 // (what no route names).
 import { decodeAccountNumbers, decodeAccounts } from './accounts.js';
 import { decodeChain, decodeExpirationChain } from './chains.js';
+import { decodeInstruments } from './instruments.js';
 import { decodeMarketHours } from './market-hours.js';
 import { decodeMovers } from './movers.js';
 import { decodeOrders } from './orders.js';
 import { decodePriceHistory } from './price-history.js';
 import { decodeQuotes } from './quotes.js';
 import { decodeTransactions } from './transactions.js';
+import { decodeUserPreference } from './user-preference.js';
 import type { RestContext, RestDecodeResult, RestDecoder } from './types.js';
 
 interface Route {
@@ -25,6 +27,8 @@ const ROUTES: readonly Route[] = [
   { path: /^\/marketdata\/v1\/chains$/, decode: decodeChain },
   { path: /^\/marketdata\/v1\/expirationchain$/, decode: decodeExpirationChain },
   { path: /^\/marketdata\/v1\/pricehistory$/, decode: decodePriceHistory },
+  { path: /^\/trader\/v1\/userPreference$/, decode: decodeUserPreference },
+  { path: /^\/marketdata\/v1\/instruments(\/[^/]+)?$/, decode: decodeInstruments },
   { path: /^\/marketdata\/v1\/markets(\/[^/]+)?$/, decode: decodeMarketHours },
   { path: /^\/marketdata\/v1\/movers\/[^/]+$/, decode: decodeMovers },
 ];

@@ -10,7 +10,8 @@ export interface RestContext {
 }
 
 /** Relational data whose rows reference each other (chains → contracts, orders → legs): written by a SnapshotWriter. */
-export type SnapshotKind = 'chain' | 'expirations' | 'accounts' | 'orders' | 'transactions' | 'symbols';
+export type SnapshotKind = 'chain' | 'expirations' | 'accounts' | 'orders' | 'transactions' | 'symbols'
+  | 'preferences' | 'fundamentals';
 
 export interface Snapshot<T = unknown> {
   kind: SnapshotKind;

@@ -2,7 +2,9 @@
 // orders that point at them, orders before the transactions that link to them, expirations before chains).
 import { accountsWriter } from './accounts.js';
 import { CHAIN_PARTITIONED_TABLES, chainPartitionInstants, chainWriter, expirationsWriter } from './chains.js';
+import { fundamentalsWriter } from './fundamentals.js';
 import { ordersWriter } from './orders.js';
+import { preferencesWriter } from './preferences.js';
 import { symbolsWriter } from './symbols.js';
 import { transactionPartitionInstants, transactionsWriter } from './transactions.js';
 import type pg from 'pg';
@@ -16,7 +18,9 @@ export interface RegisteredWriter {
 
 export const SNAPSHOT_WRITERS: readonly RegisteredWriter[] = [
   { writer: accountsWriter },
+  { writer: preferencesWriter },
   { writer: symbolsWriter },
+  { writer: fundamentalsWriter },
   { writer: expirationsWriter },
   {
     writer: chainWriter,

@@ -7,7 +7,7 @@ import type { ColumnSpec } from '../../decode/tables.js';
 import { dataOf, emptyResult, keyOf, runStep, type Staged, type Step } from './stage.js';
 import type { SnapshotWriter } from './types.js';
 
-const VALUES = ['company_name', 'description', 'asset_type', 'exchange'] as const;
+const VALUES = ['company_name', 'description', 'asset_type', 'exchange', 'cusip'] as const;
 
 const COLUMNS: readonly ColumnSpec[] = [
   { name: 'symbol', type: 'text' }, ...VALUES.map((name): ColumnSpec => ({ name, type: 'text' })),
