@@ -165,6 +165,22 @@ const snapshots = z.strictObject({
     enabled: z.boolean(),
     maxGapMinutes: z.number().int().min(1),
   }),
+  /**
+   * GET /movers/{index}?sort=&frequency= for every index and sort, this often while the market schedule is open:
+   * the top ten into screener_items (source 'rest'). No indexes: no polls.
+   */
+  movers: z.strictObject({
+    indexes: z.array(z.enum(['$DJI', '$COMPX', '$SPX', 'NYSE', 'NASDAQ', 'OTCBB', 'INDEX_ALL', 'EQUITY_ALL', 'OPTION_ALL', 'OPTION_PUT', 'OPTION_CALL'])),
+    sorts: z.array(z.enum(['VOLUME', 'TRADES', 'PERCENT_CHANGE_UP', 'PERCENT_CHANGE_DOWN'])).min(1),
+    /** Minutes the ranking covers; 0 = the whole day. */
+    frequency: z.union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(30), z.literal(60)]),
+    intervalMs: z.number().int().min(1000),
+  }),
+  /** GET /markets for these markets (today's hours) at start and this often, into market_hours. No markets: no polls. */
+  marketHours: z.strictObject({
+    markets: z.array(z.enum(['equity', 'option', 'bond', 'future', 'forex'])),
+    intervalMs: z.number().int().min(1000),
+  }),
 });
 
 const log = z.strictObject({

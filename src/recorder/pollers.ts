@@ -109,6 +109,14 @@ export function startPollers(
   }
   every(config.snapshots.orders.pollIntervalMs, 'orders', orders);
   every(config.snapshots.transactions.pollIntervalMs, 'transactions', transactions);
+  // Market hours of today (market_hours): the schedule asks only for equity, and not at all on a simulated feed.
+  const hours = config.snapshots.marketHours;
+  if (hours.markets.length > 0) every(hours.intervalMs, 'market hours', () => api.markets(hours.markets));
+  // Movers rank the session's trading: polled only while the schedule is open, like chains.
+  const stopMovers = config.snapshots.movers.indexes.length > 0 ? duringMarket(market, config.snapshots.movers.intervalMs, () => run('movers', async () => {
+    const m = config.snapshots.movers;
+    for (const index of m.indexes) for (const sort of m.sorts) await api.movers(index, sort, m.frequency);
+  })) : () => undefined;
 
   return {
     accountActivity: () => {
@@ -129,9 +137,30 @@ export function startPollers(
       stopped = true;
       market.off('change', followMarket);
       followMarket({ open: false });
+      stopMovers();
       for (const timer of timers) clearInterval(timer);
       if (ordersSoon) clearTimeout(ordersSoon);
       await Promise.allSettled([...running]);
     },
+  };
+}
+
+/** Runs `poll` now and every `intervalMs` while `market` is open; the returned function stops it for good. */
+function duringMarket(market: MarketGate, intervalMs: number, poll: () => void): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  const follow = (decision: { open: boolean }): void => {
+    if (decision.open && !timer) {
+      poll();
+      timer = setInterval(poll, intervalMs);
+    } else if (!decision.open && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+  };
+  follow(market);
+  market.on('change', follow);
+  return () => {
+    market.off('change', follow);
+    follow({ open: false });
   };
 }

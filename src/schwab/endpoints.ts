@@ -7,6 +7,7 @@ import { accountNumbersSchema, accountSchema, accountsSchema, type Account, type
 import { instrumentsSchema, type Instruments } from './schemas/instruments.js';
 import { expirationChainSchema, optionChainSchema, type ExpirationChain, type OptionChain } from './schemas/chains.js';
 import { marketsSchema, type Markets } from './schemas/markets.js';
+import { moversSchema, type Movers } from './schemas/movers.js';
 import { ordersSchema, type Orders } from './schemas/orders.js';
 import { priceHistorySchema, type PriceHistory } from './schemas/price-history.js';
 import { quotesSchema, type Quotes } from './schemas/quotes.js';
@@ -79,6 +80,10 @@ export interface ChainsQuery {
 export type InstrumentProjection = 'symbol-search' | 'symbol-regex' | 'desc-search' | 'desc-regex' | 'search' | 'fundamental';
 export type QuoteFields = 'all' | 'quote' | 'fundamental' | 'extended' | 'reference' | 'regular';
 export type Market = 'equity' | 'option' | 'bond' | 'future' | 'forex';
+/** What /movers ranks (the streamer's screener prefixes); sorts and frequencies as Schwab lists them. */
+export type MoversIndex = '$DJI' | '$COMPX' | '$SPX' | 'NYSE' | 'NASDAQ' | 'OTCBB' | 'INDEX_ALL' | 'EQUITY_ALL' | 'OPTION_ALL' | 'OPTION_PUT' | 'OPTION_CALL';
+export type MoversSort = 'VOLUME' | 'TRADES' | 'PERCENT_CHANGE_UP' | 'PERCENT_CHANGE_DOWN';
+export type MoversFrequency = 0 | 1 | 5 | 10 | 30 | 60;
 
 export class SchwabApi {
   constructor(private readonly rest: RestClient) {}
@@ -166,6 +171,11 @@ export class SchwabApi {
   /** Reference data of `symbols`; with projection `fundamental`, each with its fundamentals. Unknown symbols are left out. */
   instruments(symbols: readonly string[], projection: InstrumentProjection): Promise<Instruments> {
     return this.rest.get({ endpoint: 'instruments', path: `${MARKET_DATA}/instruments`, query: { symbol: symbols, projection }, schema: instrumentsSchema });
+  }
+
+  /** The top ten of `index` by `sort` over the last `frequency` minutes (0 = the whole day). */
+  movers(index: MoversIndex, sort: MoversSort, frequency: MoversFrequency): Promise<Movers> {
+    return this.rest.get({ endpoint: 'movers', path: `${MARKET_DATA}/movers/${segment(index)}`, query: { sort, frequency }, schema: moversSchema });
   }
 
   /** Hours of the given markets on `date` (`yyyy-MM-dd`, default today; up to a year ahead). */

@@ -9,11 +9,13 @@ import { expirationChain, optionChain, type ChainQuery } from './chains.js';
 import type { FaultState } from './faults.js';
 import type { Market } from './market.js';
 import { SIMULATED_MARKETS, marketHours, type SimulatedMarket } from './markets.js';
+import { moversBody, moversQuery } from './movers.js';
 import { instrumentByCusip, instrumentsBody } from './instruments.js';
 import type { HttpReply, OAuthServer } from './oauth.js';
 import type { OptionBook } from './options.js';
 import { priceHistory } from './price-history.js';
 import { parseQuoteFields, quotesBody } from './quotes.js';
+import type { ScreenerFeed } from './screeners.js';
 import type { StatsRecorder } from './stats.js';
 
 export interface StreamerIdentity {
@@ -26,6 +28,8 @@ export interface StreamerIdentity {
 export interface RestContext {
   market: Market;
   book: OptionBook;
+  /** The streamer's screeners: REST movers rank the same way. */
+  screeners: ScreenerFeed;
   brokerage: Brokerage;
   oauth: OAuthServer;
   faults: FaultState;
@@ -294,6 +298,7 @@ function marketData(ctx: RestContext, url: URL): HttpReply {
     case 'instruments': return instruments(ctx, query);
     default:
       if (parts[0] === 'markets' && parts.length === 2 && parts[1] !== undefined) return markets(ctx, [parts[1]], query.get('date'));
+      if (parts[0] === 'movers' && parts.length === 2 && parts[1] !== undefined) return movers(ctx, parts[1], query);
       if (parts[0] === 'instruments' && parts.length === 2 && parts[1] !== undefined) {
         const found = instrumentByCusip(ctx.market.instruments, parts[1], etDateOf(ctx.market.clock()));
         if (found === undefined) throw marketError(404, `No instrument with cusip ${parts[1]}`);
@@ -318,6 +323,12 @@ function instruments(ctx: RestContext, query: URLSearchParams): HttpReply {
     throw marketError(400, 'projection must be symbol-search or fundamental (the searches by regex or description are not simulated)', 'projection');
   }
   return { status: 200, body: instrumentsBody(ctx.market.instruments, symbols, projection, etDateOf(ctx.market.clock())) };
+}
+
+function movers(ctx: RestContext, index: string, query: URLSearchParams): HttpReply {
+  const parsed = moversQuery(index, query.get('sort'), query.get('frequency'));
+  if (!parsed.ok) throw marketError(400, parsed.detail, parsed.parameter);
+  return { status: 200, body: moversBody(ctx.screeners, parsed) };
 }
 
 function markets(ctx: RestContext, requested: string[], dateParameter: string | null): HttpReply {

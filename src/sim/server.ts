@@ -145,7 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let baseUrl = '';
   let wsUrl = '';
   const server: Server = createServer((req, res) => {
-    handleHttp({ market, book, brokerage, oauth, faults: faultState, stats, identity, wsUrl: () => wsUrl, baseUrl: () => baseUrl }, req, res)
+    handleHttp({ market, book, screeners, brokerage, oauth, faults: faultState, stats, identity, wsUrl: () => wsUrl, baseUrl: () => baseUrl }, req, res)
       .catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
       });

@@ -25,6 +25,9 @@ const QUERIES: Record<string, string> = {
   screener_items: `SELECT seq, service, screener_key, rank, received_at, sent_at, source, sort_field, frequency, snapshot_time, symbol,
                           description, last_price, net_change, net_percent_change, market_share, total_volume, volume, trades
                      FROM screener_items ORDER BY seq, service, screener_key, rank`,
+  market_hours: `SELECT market, product, product_name, date::text, is_open, pre_market_start, pre_market_end, regular_market_start,
+                        regular_market_end, post_market_start, post_market_end, session_hours, received_at, seq
+                   FROM market_hours ORDER BY market, product, date`,
   account_activity: `SELECT seq, message_type, activity_seq, schwab_order_id, message_data FROM account_activity ORDER BY seq, activity_seq, message_type`,
   stream_events: `SELECT seq, event, service FROM stream_events ORDER BY seq`,
   rejected_rows: `SELECT seq, table_name, reason FROM rejected_rows ORDER BY seq, table_name, reason`,
