@@ -160,6 +160,11 @@ const snapshots = z.strictObject({
   }),
   orders: z.strictObject({ pollIntervalMs: z.number().int().min(1000), lookbackDays: z.number().int().min(1).max(60) }),
   transactions: z.strictObject({ pollIntervalMs: z.number().int().min(1000), lookbackDays: z.number().int().min(1).max(365) }),
+  /**
+   * GET /accounts/{hash}?fields=positions of every account (account_balances, positions): at start, this often while
+   * the market schedule is open, and afterActivityMs after the first ACCT_ACTIVITY message of a burst (fills).
+   */
+  accounts: z.strictObject({ pollIntervalMs: z.number().int().min(1000), afterActivityMs: z.number().int().min(0) }),
   gapBackfill: z.strictObject({
     /** After a streamer disconnect, fetch the minute bars of the chart symbols for the gap. */
     enabled: z.boolean(),

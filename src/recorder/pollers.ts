@@ -1,6 +1,7 @@
 // The REST side of `record` (design.md §1): chain snapshots while the market schedule is open (and LEVELONE_OPTIONS
 // following their contracts), orders on every account-activity message and on a slower poll, transactions on a poll,
-// accounts (and userPreference, for nicknames) at start, the recorded equities' fundamentals daily, and minute bars
+// accounts with their balances and positions at start, while the schedule is open and after account activity
+// (userPreference, for nicknames, at start), the recorded equities' fundamentals daily, and minute bars
 // for the window of every streamer disconnect. Every body goes through the REST client's capture, so the pipeline
 // journals and decodes it like any other line. A failed poll is logged and tried again.
 import { DateTime } from 'luxon';
@@ -43,6 +44,7 @@ export function startPollers(
   let stopped = false;
   let hashes: Promise<string[]> | null = null;
   let ordersSoon: NodeJS.Timeout | null = null;
+  let balancesSoon: NodeJS.Timeout | null = null;
 
   const run = (name: string, task: () => Promise<unknown>): void => {
     if (stopped) return;
@@ -73,6 +75,10 @@ export function startPollers(
     const from = to - config.snapshots.orders.lookbackDays * 86_400_000;
     for (const hash of await accountHashes()) await api.orders(hash, { fromEnteredTime: from, toEnteredTime: to });
   };
+  // Balances and positions per account: /accounts/{hash} names its account, the /accounts list does not.
+  const balances = async (): Promise<void> => {
+    for (const hash of await accountHashes()) await api.account(hash, 'positions');
+  };
   const transactions = async (): Promise<void> => {
     const to = Date.now();
     const from = to - config.snapshots.transactions.lookbackDays * 86_400_000;
@@ -97,7 +103,7 @@ export function startPollers(
     }
   };
   run('accounts', async () => {
-    for (const hash of await accountHashes()) await api.account(hash);
+    await balances();
     // Once more after accountNumbers: the session's userPreference (fetched at connect) may have come before the
     // accounts existed, and its nicknames are matched to stored accounts (store/snapshots/preferences.ts).
     await api.userPreference();
@@ -118,10 +124,20 @@ export function startPollers(
     for (const index of m.indexes) for (const sort of m.sorts) await api.movers(index, sort, m.frequency);
   })) : () => undefined;
 
+  // Balances move with prices: an equity curve's points, polled while the schedule is open (when it is open at start,
+  // the start poll above is the first).
+  let startPolled = market.open;
+  const stopBalances = duringMarket(market, config.snapshots.accounts.pollIntervalMs, () => {
+    if (startPolled) startPolled = false;
+    else run('accounts', balances);
+  });
+
   return {
     accountActivity: () => {
-      if (ordersSoon || stopped) return;
-      ordersSoon = setTimeout(() => { ordersSoon = null; run('orders', orders); }, ORDERS_AFTER_ACTIVITY_MS);
+      if (stopped) return;
+      ordersSoon ??= setTimeout(() => { ordersSoon = null; run('orders', orders); }, ORDERS_AFTER_ACTIVITY_MS);
+      // A fill moves balances and positions: one poll per burst of messages, after the burst has had time to land.
+      balancesSoon ??= setTimeout(() => { balancesSoon = null; run('accounts', balances); }, config.snapshots.accounts.afterActivityMs);
     },
     gap: (window) => {
       const { enabled, maxGapMinutes } = config.snapshots.gapBackfill;
@@ -138,8 +154,10 @@ export function startPollers(
       market.off('change', followMarket);
       followMarket({ open: false });
       stopMovers();
+      stopBalances();
       for (const timer of timers) clearInterval(timer);
       if (ordersSoon) clearTimeout(ordersSoon);
+      if (balancesSoon) clearTimeout(balancesSoon);
       await Promise.allSettled([...running]);
     },
   };

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { activityMessage, executionId, type ActivityOrder, type ActivityType } from './acct-activity.js';
 import { etDateOf, etMs, orderTime, previousTradingDay, type IsoDate } from './calendar.js';
+import { holdings } from './holdings.js';
 import type { Instrument } from './instruments.js';
 import { round2, type Market } from './market.js';
 import { Prng, hash32 } from './prng.js';
@@ -417,6 +418,11 @@ export class Brokerage {
         longOpenProfitLoss: round2(marketValue - position.quantity * position.averagePrice),
         previousSessionLongQuantity: position.previousSessionQuantity, currentDayCost: 0,
       });
+    }
+    // An option, a mutual fund and the cash sweep the accounts hold without trading (holdings.ts).
+    for (const held of holdings(account.type, this.market)) {
+      positions.push(held.json);
+      longValue += held.marketValue;
     }
     longValue = round2(longValue);
     const cash = round2(account.cash);
