@@ -31,6 +31,15 @@ const TABLES = [
   'account_balances', 'positions', 'fundamentals',
 ];
 
+/** The fixed endpoint names of schwab/endpoints.ts (never a URL). */
+const REST_ENDPOINTS = [
+  'userPreference', 'accountNumbers', 'accounts', 'account', 'orders', 'allOrders', 'transactions', 'priceHistory',
+  'chains', 'expirationChain', 'quotes', 'markets', 'instruments', 'movers',
+];
+
+/** HTTP statuses Schwab documents for its errors, and the two failures without an answer. */
+const REST_ERROR_STATUSES = ['400', '401', '403', '404', '429', '500', '502', '503', '504', 'timeout', 'network'];
+
 /** Why a streamer connection ended (the part of a close reason before its first colon). */
 export const RECONNECT_REASONS = [
   'socket_closed', 'socket_error', 'connect_failed', 'no_response', 'heartbeat_timeout', 'data_silence', 'login_denied',
@@ -48,6 +57,8 @@ export const responseCodeLabel = closedTo(RESPONSE_CODES);
 export const frameKindLabel = closedTo(FRAME_KINDS);
 export const tableLabel = closedTo(TABLES);
 export const reconnectReasonLabel = closedTo(RECONNECT_REASONS);
+export const restEndpointLabel = closedTo(REST_ENDPOINTS);
+export const restErrorStatusLabel = closedTo(REST_ERROR_STATUSES);
 
 const knownServices: ReadonlySet<string> = new Set(STREAM_SERVICES);
 

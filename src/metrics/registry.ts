@@ -3,7 +3,8 @@
 // whose value can come off the wire is closed to a list (labels.ts): anything else is `other`.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
-  closedLabels, commandLabel, frameKindLabel, reconnectReasonLabel, responseCodeLabel, serviceLabel, tableLabel,
+  closedLabels, commandLabel, frameKindLabel, reconnectReasonLabel, responseCodeLabel, restEndpointLabel, restErrorStatusLabel,
+  serviceLabel, tableLabel,
 } from './labels.js';
 
 export const registry = new Registry();
@@ -32,6 +33,10 @@ export const restRetries = new Counter({
   name: 'schwab_rest_retries_total', help: 'REST retries, by endpoint and reason (429, 5xx, network, timeout, 401)',
   labelNames: ['endpoint', 'reason'] as const, ...on,
 });
+export const restErrors = closedLabels(new Counter({
+  name: 'schwab_rest_errors_total', help: 'Failed REST attempts (each also a rest_error event), by endpoint and HTTP status, timeout or network',
+  labelNames: ['endpoint', 'status'] as const, ...on,
+}), { endpoint: restEndpointLabel, status: restErrorStatusLabel });
 
 // ---- streamer
 export const streamConnected = new Gauge({

@@ -61,6 +61,8 @@ const MAX_NOTED = 1000;
 const STORED_EVENTS = new Set([
   'connected', 'disconnected', 'gap', 'login', 'login_denied', 'subscribed', 'subscription_refused', 'server_notice',
   'gave_up', 'simulated_feed', 'recording_started', 'stopped', 'suspended', 'resumed',
+  // A failed REST attempt (schwab/rest-errors.ts): its own event line, since non-2xx bodies are not journaled as rest lines.
+  'rest_error',
 ]);
 
 /** Events after which the level-one merge state must be forgotten: a new connection sends new snapshots. */

@@ -1,6 +1,7 @@
 // Transport for Schwab's REST API: bearer auth with one refresh-and-retry on 401, a shared token bucket, retries
 // with exponential backoff and full jitter on 429 (Retry-After honoured), 5xx, network errors and timeouts, a
-// timeout per attempt, metrics, and capture of every stored body before it is validated.
+// timeout per attempt, metrics, and capture of every stored body before it is validated. Every failed attempt (a
+// non-2xx answer, a timeout, a network error) is captured as a `rest_error` event and counted (rest-errors.ts).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
@@ -9,9 +10,10 @@ import type { CaptureSink } from '../capture/sink.js';
 import type { Config } from '../config/schema.js';
 import { RecorderError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { restDuration, restRetries } from '../metrics/registry.js';
+import { restDuration, restErrors, restRetries } from '../metrics/registry.js';
 import { apiUrl } from './oauth.js';
 import { TokenBucket } from './rate-limit.js';
+import { schwabErrorMessage, safeRequestPath, type RestErrorNext } from './rest-errors.js';
 import { failureKind, isRetryableStatus, networkErrorCode, parseRetryAfter } from './retry-policy.js';
 import { SchwabBodyInvalidError, parseBody } from './schemas/parse.js';
 import { Backoff } from './streamer/backoff.js';
@@ -29,7 +31,7 @@ export interface RestClientOptions {
   settings: RestSettings;
   auth: AccessTokenSource;
   logger: Logger;
-  /** Receives every 2xx body, account numbers masked, before validation. */
+  /** Receives every 2xx body, account numbers masked, before validation, and a `rest_error` event per failed attempt. */
   capture?: CaptureSink;
   /** Share one bucket between clients that must share Schwab's quota; default: one per client. */
   limiter?: TokenBucket;
@@ -70,7 +72,7 @@ export class SchwabHttpError extends RecorderError {
 
 type Attempt =
   | { kind: 'response'; status: number; statusText: string; retryAfter: string | null; text: string; receivedAt: number }
-  | { kind: 'failure'; reason: 'timeout' | 'network'; detail: string };
+  | { kind: 'failure'; reason: 'timeout' | 'network'; detail: string; at: number };
 
 export class RestClient {
   readonly #settings: RestSettings;
@@ -107,6 +109,7 @@ export class RestClient {
       const result = await this.#attempt(endpoint, url, token);
 
       if (result.kind === 'response' && result.status === 401 && !refreshed) {
+        this.#recordError(endpoint, target, attempts, result, 'refresh_token');
         refreshed = true;
         restRetries.inc({ endpoint, reason: '401' });
         this.#logger.info({ endpoint }, 'Schwab answered 401; refreshing the access token and retrying once');
@@ -117,6 +120,7 @@ export class RestClient {
         return this.#accept(request, target, result.status, result.text, result.receivedAt);
       }
       if (result.kind === 'response' && !isRetryableStatus(result.status)) {
+        this.#recordError(endpoint, target, attempts, result, 'give_up');
         const hint = result.status === 401 ? ' (still unauthorized after a token refresh)' : '';
         throw new SchwabHttpError('SCHWAB_HTTP_ERROR',
           `Schwab ${endpoint} answered HTTP ${result.status}${hint}${errorDetail(result.text)}`,
@@ -125,7 +129,9 @@ export class RestClient {
 
       const reason = result.kind === 'response' ? (result.status === 429 ? '429' : '5xx') : result.reason;
       const advisedMs = result.kind === 'response' ? parseRetryAfter(result.retryAfter) : undefined;
-      if (retries >= this.#settings.maxRetries || (advisedMs !== undefined && advisedMs > this.#maxRetryAfterMs)) {
+      const givingUp = retries >= this.#settings.maxRetries || (advisedMs !== undefined && advisedMs > this.#maxRetryAfterMs);
+      this.#recordError(endpoint, target, attempts, result, givingUp ? 'give_up' : 'retry');
+      if (givingUp) {
         const waited = advisedMs !== undefined && advisedMs > this.#maxRetryAfterMs
           ? ` (Schwab asked to wait ${Math.round(advisedMs / 1000)} s, more than the ${Math.round(this.#maxRetryAfterMs / 1000)} s we wait)` : '';
         throw new SchwabHttpError('SCHWAB_RETRIES_EXHAUSTED',
@@ -160,8 +166,20 @@ export class RestClient {
     } catch (error) {
       const reason = failureKind(error);
       restDuration.observe({ endpoint, status: reason }, (performance.now() - started) / 1000);
-      return { kind: 'failure', reason, detail: reason === 'timeout' ? 'timeout' : networkErrorCode(error) };
+      return { kind: 'failure', reason, detail: reason === 'timeout' ? 'timeout' : networkErrorCode(error), at: Date.now() };
     }
+  }
+
+  /**
+   * A failed attempt as a `rest_error` event through the capture (journaled, so replay stores the same row) and in
+   * schwab_rest_errors_total. The path keeps only safe query values; the message is masked (rest-errors.ts).
+   */
+  #recordError(endpoint: string, target: string, attempt: number, result: Attempt, next: RestErrorNext): void {
+    const status = result.kind === 'response' ? result.status : result.reason;
+    restErrors.inc({ endpoint, status: String(status) });
+    const message = result.kind === 'response' ? schwabErrorMessage(result.text) : result.reason === 'network' ? result.detail : null;
+    this.#capture?.event('rest_error', { method: 'GET', endpoint, path: safeRequestPath(target), status, message, attempt, next },
+      result.kind === 'response' ? result.receivedAt : result.at);
   }
 
   /** Capture first (masked, unvalidated: a body that fails validation is still recorded), then validate. */
@@ -200,30 +218,8 @@ function describe(result: Attempt, timeoutMs: number): string {
   return `HTTP ${result.status}${result.statusText === '' ? '' : ` ${result.statusText}`}${errorDetail(result.text)}`;
 }
 
-/**
- * Schwab's own words about an error, short: trader API `{"message"}`, market-data API `{"errors":[{title, detail}]}`.
- * Long digit runs are masked in case an account number is echoed; HTML gateway pages are not quoted.
- */
+/** Schwab's own words about an error, masked and short (rest-errors.ts), as `: words`; empty when it has none. */
 function errorDetail(text: string): string {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return '';
-  }
-  if (typeof body !== 'object' || body === null) return '';
-  const { message, errors } = body as { message?: unknown; errors?: unknown };
-  const pieces: string[] = [];
-  if (typeof message === 'string') pieces.push(message);
-  if (Array.isArray(errors)) {
-    for (const item of errors.slice(0, 3)) {
-      if (typeof item === 'string') pieces.push(item);
-      else if (typeof item === 'object' && item !== null) {
-        const { title, detail } = item as { title?: unknown; detail?: unknown };
-        pieces.push([title, detail].filter((part) => typeof part === 'string').join(': '));
-      }
-    }
-  }
-  const joined = pieces.filter((piece) => piece !== '').join('; ').replace(/\d{6,}/g, (digits) => `...${digits.slice(-3)}`);
-  return joined === '' ? '' : `: ${joined.length > 300 ? `${joined.slice(0, 300)}…` : joined}`;
+  const message = schwabErrorMessage(text);
+  return message === null ? '' : `: ${message}`;
 }

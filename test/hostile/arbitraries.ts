@@ -323,7 +323,7 @@ const otherLines = fc.oneof(
 /** Events the line decoder stores (src/pipeline/line-decoder.ts STORED_EVENTS), and the resets: not "unknown". */
 const STORED_EVENT_NAMES = new Set([
   'connected', 'disconnected', 'gap', 'login', 'login_denied', 'subscribed', 'subscription_refused', 'server_notice',
-  'gave_up', 'simulated_feed', 'recording_started', 'stopped', 'suspended', 'resumed',
+  'gave_up', 'simulated_feed', 'recording_started', 'stopped', 'suspended', 'resumed', 'rest_error',
 ]);
 
 /** Any hostile recording line: a journaled hostile frame, or an event, REST or malformed line. */
