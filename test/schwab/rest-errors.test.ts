@@ -48,6 +48,17 @@ describe('rest_error detail', () => {
   });
 });
 
+describe('schwab_rest_errors_total', () => {
+  it('labels only known endpoints and statuses by name, anything else as other', async () => {
+    for (let i = 0; i < 100; i += 1) restErrors.inc({ endpoint: `made_up_${i}`, status: String(600 + i) });
+    restErrors.inc({ endpoint: 'movers', status: '502' });
+    const text = (await restErrors.get()).values.map((v) => `${v.labels.endpoint}/${v.labels.status}`);
+    expect(text.some((t) => /made_up|6\d\d/.test(t))).toBe(false);
+    expect((await restErrors.get()).values.find((v) => v.labels.endpoint === 'other' && v.labels.status === 'other')?.value).toBe(100);
+    expect(text).toContain('movers/502');
+  });
+});
+
 interface Row { occurred_at: Date; event: string; service: string | null; detail: Record<string, unknown>; seq: string }
 
 const events = async (db: TestDatabase): Promise<Row[]> => (await db.pool.query<Row>(
