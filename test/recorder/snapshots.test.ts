@@ -47,7 +47,9 @@ describe('REST snapshots recorded from the simulator', () => {
     const config = await recorderConfig(dir, db.url, {
       simulator: { updatesPerSecond: 100, heartbeatIntervalMs: 500, orderIntervalMs: 700 },
       http: { port: 0, host: '127.0.0.1' },
-      snapshots: { chains: { underlyings: ['AAPL'], intervalMs: 2000, strikeCount: 6, maxDte: 45 }, orders: { pollIntervalMs: 1500, lookbackDays: 30 }, transactions: { pollIntervalMs: 1500, lookbackDays: 30 } },
+      snapshots: { chains: { underlyings: ['AAPL'], intervalMs: 2000, strikeCount: 6, maxDte: 45 }, orders: { pollIntervalMs: 1500, lookbackDays: 30 }, transactions: { pollIntervalMs: 1500, lookbackDays: 30 },
+        // Not what this test reads: their start-up requests would take the REST budget the order polls need.
+        movers: { indexes: [] }, marketHours: { markets: [] } },
     });
     const logger = createLogger({ level: 'silent' });
     const pool = createPool(db.url, config, logger);
