@@ -46,8 +46,8 @@ describe('partitions', () => {
 
   it('is idempotent: a second run creates nothing', async () => {
     // 8 daily tables (the level-one five, account activity, books, screeners) x 8 days, 3 weekly tables x 4 weeks,
-    // 3 monthly tables x 4 months
-    expect((await ensurePartitionsAhead(db.pool, AHEAD, NOW)).length).toBe(64 + 12 + 12);
+    // 5 monthly tables (price data, transactions and their items, balances, positions) x 4 months
+    expect((await ensurePartitionsAhead(db.pool, AHEAD, NOW)).length).toBe(64 + 12 + 20);
     expect(await ensurePartitionsAhead(db.pool, AHEAD, NOW)).toEqual([]);
   });
 

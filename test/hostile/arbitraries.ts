@@ -314,7 +314,7 @@ const otherLines = fc.oneof(
     line('a ws-text line whose text is a number', { kind: 'reject' }, (seq, ts) => `{"seq":${seq},"ts":${ts},"type":"ws-text","text":1e400}`),
     line('a line of an unknown type', { kind: 'noop' }, (seq, ts) => json({ seq, ts, type: 'future-kind', payload: '\u0000' })),
     line('a failed REST call', { kind: 'noop' }, (seq, ts) => json({ seq, ts, type: 'rest', method: 'GET', path: '/marketdata/v1/quotes', status: 500, body: { x: '\u0000' } })),
-    line('a REST body no decoder reads', { kind: 'noop' }, (seq, ts) => json({ seq, ts, type: 'rest', method: 'GET', path: '/trader/v1/userPreference', status: 200, body: ['\u0000', '\ud800'] })),
+    line('a REST body no decoder reads', { kind: 'noop' }, (seq, ts) => json({ seq, ts, type: 'rest', method: 'GET', path: '/trader/v1/not-a-resource', status: 200, body: ['\u0000', '\ud800'] })),
   ),
   fc.string({ maxLength: 20 }).filter((name) => !STORED_EVENT_NAMES.has(name))
     .map((name) => line(`unknown event ${json(name)}`, { kind: 'noop' }, (seq, ts) => json({ seq, ts, type: 'event', event: name, detail: { x: name } }))),

@@ -34,7 +34,8 @@ describe('chain polls and the market schedule', () => {
     const config = await recorderConfig(dir, db.url, {
       simulator: { updatesPerSecond: 50, heartbeatIntervalMs: 500 },
       http: { port: 0, host: '127.0.0.1' },
-      snapshots: { chains: { underlyings: ['AAPL'], intervalMs: 1000, strikeCount: 4, maxDte: 30 } },
+      // Only chain polls: other polls queued in the REST rate limiter would delay a chain request past the change.
+      snapshots: { chains: { underlyings: ['AAPL'], intervalMs: 1000, strikeCount: 4, maxDte: 30 }, movers: { indexes: [] }, marketHours: { markets: [] } },
     });
     const logger = createLogger({ level: 'silent' });
     let now = IN_SESSION;
