@@ -15,6 +15,11 @@ import { backfillPrices, gapWindows } from './backfill.js';
 
 /** An ACCT_ACTIVITY message is followed by an orders poll this much later (messages come in bursts per order). */
 const ORDERS_AFTER_ACTIVITY_MS = 1000;
+/**
+ * Activity-triggered balance polls are at least this far apart: a request per account each, and a day of steady
+ * fills (or the simulator's) must not take the REST budget the order polls need. The first burst polls at once.
+ */
+const BALANCES_AFTER_ACTIVITY_SPACING_MS = 30_000;
 /** Fundamentals change once a day (after the close); polled at start and then daily. */
 const FUNDAMENTALS_INTERVAL_MS = 86_400_000;
 /** Symbols per instruments request: keeps the URL short. */
@@ -45,6 +50,7 @@ export function startPollers(
   let hashes: Promise<string[]> | null = null;
   let ordersSoon: NodeJS.Timeout | null = null;
   let balancesSoon: NodeJS.Timeout | null = null;
+  let lastActivityBalances = Number.NEGATIVE_INFINITY;
 
   const run = (name: string, task: () => Promise<unknown>): void => {
     if (stopped) return;
@@ -136,8 +142,15 @@ export function startPollers(
     accountActivity: () => {
       if (stopped) return;
       ordersSoon ??= setTimeout(() => { ordersSoon = null; run('orders', orders); }, ORDERS_AFTER_ACTIVITY_MS);
-      // A fill moves balances and positions: one poll per burst of messages, after the burst has had time to land.
-      balancesSoon ??= setTimeout(() => { balancesSoon = null; run('accounts', balances); }, config.snapshots.accounts.afterActivityMs);
+      // A fill moves balances and positions: one poll per burst of messages, after the burst has had time to land,
+      // and never sooner than the spacing after the previous one.
+      if (balancesSoon) return;
+      const delay = Math.max(config.snapshots.accounts.afterActivityMs, lastActivityBalances + BALANCES_AFTER_ACTIVITY_SPACING_MS - Date.now());
+      balancesSoon = setTimeout(() => {
+        balancesSoon = null;
+        lastActivityBalances = Date.now();
+        run('accounts', balances);
+      }, delay);
     },
     gap: (window) => {
       const { enabled, maxGapMinutes } = config.snapshots.gapBackfill;

@@ -10,6 +10,7 @@ import { startRecorder } from '../../src/recorder/recorder.js';
 import { replayInto } from '../support/contents.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { recorderConfig } from '../support/recorder-config.js';
+import { until } from '../support/until.js';
 
 // The seed tables REST snapshots fill, every column but serial ids and insert/update times.
 const SEED_TABLES: Record<string, string> = {
@@ -47,6 +48,9 @@ describe('REST snapshots recorded from the simulator', () => {
     const config = await recorderConfig(dir, db.url, {
       simulator: { updatesPerSecond: 100, heartbeatIntervalMs: 500, orderIntervalMs: 700 },
       http: { port: 0, host: '127.0.0.1' },
+      // The simulator has no rate limit: polls of two accounts every 1.5 s, chains, and the balance polls after fills
+      // ask more than Schwab's 120 a minute, and queued polls would see every order only once it is FILLED.
+      schwab: { requestsPerMinute: 1200 },
       snapshots: { chains: { underlyings: ['AAPL'], intervalMs: 2000, strikeCount: 6, maxDte: 45 }, orders: { pollIntervalMs: 1500, lookbackDays: 30 }, transactions: { pollIntervalMs: 1500, lookbackDays: 30 },
         // Not what this test reads: their start-up requests would take the REST budget the order polls need.
         movers: { indexes: [] }, marketHours: { markets: [] } },
@@ -54,11 +58,23 @@ describe('REST snapshots recorded from the simulator', () => {
     const logger = createLogger({ level: 'silent' });
     const pool = createPool(db.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);
-    await sleep(7000);
-    await recorder.stop();
-    await pool.end();
+    try {
+      // At least 7 s, and until what the tests read has happened: three chain snapshots, an order polled WORKING
+      // and again FILLED, a trade (a loaded machine's REST rate limiter can take longer than 7 s to get there).
+      await sleep(7000);
+      await until(async () => {
+        const { rows: [r] } = await db.pool.query(`SELECT
+          (SELECT count(DISTINCT snapshot_datetime)::int FROM options_chains) AS snapshots,
+          (SELECT count(*)::int FROM orders WHERE status = 'FILLED' AND updated_at > created_at) AS moved,
+          (SELECT count(*)::int FROM transactions WHERE transaction_type = 'TRADE') AS trades`);
+        return r.snapshots >= 3 && r.moved > 0 && r.trades > 0;
+      }, 40_000, 'chain snapshots, an order seen WORKING then FILLED, and a trade');
+    } finally {
+      await recorder.stop();
+      await pool.end();
+    }
     recording = recorder.writer.folder;
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await db?.drop();
     await reference?.drop();
