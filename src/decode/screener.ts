@@ -13,8 +13,8 @@ export type ScreenerService = 'SCREENER_EQUITY' | 'SCREENER_OPTION';
 const KNOWN_FIELDS = new Set(['key', ...Object.values(SCREENER).map(String)]);
 const ENTRY_FIELDS: ReadonlySet<string> = new Set(SCREENER_ITEM);
 
-/** Entry fields other than the symbol: column, kind, and the column's type. */
-const ENTRY_COLUMNS = [
+/** Entry fields other than the symbol: column, field, kind, and the column's type (REST movers read them too). */
+export const ENTRY_COLUMNS = [
   ['description', 'description', 'text', 'text'],
   ['last_price', 'lastPrice', 'double', 'float8'],
   ['net_change', 'netChange', 'double', 'float8'],

@@ -13,21 +13,10 @@ import { rowFrom, type CellValue, type ColumnType, type NamedRow } from '../tabl
 import type { FieldKind } from '../../schwab/fields.js';
 import { convertValue, SENTINEL } from '../values.js';
 import { emptyResult, type RestDecodeResult, type RestDecoder } from './types.js';
+import { ENTRY_COLUMNS } from '../screener.js';
 
 const TABLE = 'screener_items';
 const MOVERS_PATH = /^\/marketdata\/v1\/movers\/([^/?]+)/;
-
-/** Entry fields other than the symbol: column, field, kind and column type (as decode/screener.ts reads them). */
-const ENTRY_COLUMNS = [
-  ['description', 'description', 'text', 'text'],
-  ['last_price', 'lastPrice', 'double', 'float8'],
-  ['net_change', 'netChange', 'double', 'float8'],
-  ['net_percent_change', 'netPercentChange', 'double', 'float8'],
-  ['market_share', 'marketShare', 'double', 'float8'],
-  ['total_volume', 'totalVolume', 'int', 'int8'],
-  ['volume', 'volume', 'int', 'int8'],
-  ['trades', 'trades', 'int', 'int8'],
-] as const satisfies readonly (readonly [string, string, FieldKind, ColumnType])[];
 
 interface MoversRequest {
   index: string;
