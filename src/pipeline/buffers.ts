@@ -48,7 +48,8 @@ export class Buffers implements LineSink {
   /** batch.rowCount when the previous line was marked decoded: what the current line added is the difference. */
   private rowsBeforeLine = 0;
 
-  constructor(private readonly limits: BufferLimits) {}
+  /** `onEvent` sees every event buffered: only lines after the checkpoint reach the buffers. */
+  constructor(private readonly limits: BufferLimits, private readonly onEvent?: (event: EventRecord) => void) {}
 
   row(table: TableName, row: Row, seq: number): void {
     let rows = this.batch.tables.get(table);
@@ -80,6 +81,7 @@ export class Buffers implements LineSink {
 
   event(event: EventRecord): void {
     this.batch.events.push(event);
+    this.onEvent?.(event);
   }
 
   unknown(service: string, kind: string): void {

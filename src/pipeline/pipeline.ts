@@ -97,9 +97,12 @@ export class Pipeline implements CaptureSink {
   private constructor(private readonly options: PipelineOptions) {
     this.now = options.now ?? Date.now;
     this.clock = new BacklogClock(this.now);
-    this.buffers = new Buffers(options.buffers);
+    // What the decoders do not know is noted once as an unknown_* event; the warning goes with it.
+    this.buffers = new Buffers(options.buffers, (e) => {
+      if (e.event.startsWith('unknown_')) options.logger.warn({ event: e.event, ...e.detail, seq: e.seq }, 'the recorder does not decode this yet; kept in the recording');
+    });
     this.flusher = new Flusher(options.pool, options.recordingId, this.now, options.logger);
-    this.decoder = new LineDecoder(this.noting(this.buffers));
+    this.decoder = new LineDecoder(this.buffers);
     bufferMaxRows.set(options.buffers.maxRows);
     bufferMaxBytes.set(options.buffers.maxBytes);
   }
@@ -344,7 +347,7 @@ export class Pipeline implements CaptureSink {
    * last reset (decode from the line after it), else empty from the reset — both rebuild the state of the checkpoint.
    */
   private fromCheckpoint(): { decoder: LineDecoder; position: number } {
-    const decoder = new LineDecoder(this.skipCommitted(this.noting(this.buffers)));
+    const decoder = new LineDecoder(this.skipCommitted(this.buffers));
     this.decoder = decoder; // unused for live frames until the hand-over; flushNow takes its state
     this.buffers.discard(this.committed.lastSeq, this.committed.decodeFromSeq);
     const { decodeFromSeq, decoderState } = this.committed;
@@ -411,21 +414,6 @@ export class Pipeline implements CaptureSink {
   private async flushed(): Promise<void> {
     await this.inflight;
     if (this.flushError !== null) throw this.flushError;
-  }
-
-  /** A sink that also warns, once, of what the decoders do not know (their unknown_* events). */
-  private noting(sink: LineSink): LineSink {
-    return {
-      row: (table, row, seq) => sink.row(table, row, seq),
-      snapshot: (snapshot, seq) => sink.snapshot(snapshot, seq),
-      reject: (r) => sink.reject(r),
-      event: (e) => {
-        if (e.event.startsWith('unknown_')) this.options.logger.warn({ event: e.event, ...e.detail, seq: e.seq }, 'the recorder does not decode this yet; kept in the recording');
-        sink.event(e);
-      },
-      unknown: (service, kind) => sink.unknown(service, kind),
-      untracked: (service) => sink.untracked(service),
-    };
   }
 
   /** A sink that forwards only what comes from lines after the checkpoint (earlier ones only rebuild state). */
