@@ -57,3 +57,16 @@ export class ConfigError extends RecorderError {
     this.problems = problems;
   }
 }
+
+/** Text of a thrown value without coercing objects (String() of a deep array recurses; an object may hold anything). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string' || typeof error === 'number' || typeof error === 'boolean') return String(error);
+  return Object.prototype.toString.call(error);
+}
+
+/** An error as one bounded line: its SQLSTATE or code, and its message, never its stack. */
+export function errorText(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return `${typeof code === 'string' ? `${code}: ` : ''}${errorMessage(error)}`.slice(0, 500);
+}

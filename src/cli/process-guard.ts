@@ -2,6 +2,7 @@
 // rejection is to print a stack and exit at once — mid-write, without the final flush. Guarded, the first one is
 // logged with its reason and handed to the command, which stops cleanly and exits non-zero.
 import type { Logger } from '../log/logger.js';
+import { errorMessage } from '../errors.js';
 
 export type FailureKind = 'uncaught exception' | 'unhandled rejection';
 
@@ -27,7 +28,7 @@ export function guardProcess(logger: Logger): ProcessGuard {
   let resolve: (failure: UncaughtFailure) => void = () => undefined;
   const failure = new Promise<UncaughtFailure>((settle) => { resolve = settle; });
   const handle = (kind: FailureKind) => (error: unknown): void => {
-    const reason = describe(error);
+    const reason = errorMessage(error);
     if (logged < MAX_LOGGED) {
       const err = error instanceof Error ? error : undefined;
       if (first === null) logger.error({ kind, reason, err }, `${kind}: stopping cleanly`);
@@ -42,11 +43,4 @@ export function guardProcess(logger: Logger): ProcessGuard {
   process.on('uncaughtException', handle('uncaught exception'));
   process.on('unhandledRejection', handle('unhandled rejection'));
   return { failure, failed: () => first };
-}
-
-/** Text of a thrown value without coercing objects (String() of a deep array recurses; an object may hold anything). */
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string' || typeof error === 'number' || typeof error === 'boolean') return String(error);
-  return Object.prototype.toString.call(error);
 }

@@ -73,6 +73,8 @@ const SPECS: Record<LevelOneService, ServiceSpec> = {
  * sent (deltas not merged, like after a reset), and counted: the state, and the checkpoint that saves it, stay bounded.
  */
 export const MAX_LEVEL_ONE_KEYS = 20_000;
+/** Longest level-one key kept: an OCC option symbol is 21 characters, a futures option a dozen. */
+export const MAX_KEY_LENGTH = 64;
 
 export function levelOneTable(service: LevelOneService): TableName {
   return SPECS[service].table;
@@ -88,6 +90,8 @@ export function decodeLevelOne(
 ): ItemOutcome {
   const key = item.key;
   if (typeof key !== 'string' || key === '') return { ok: false, reason: 'item has no key (symbol)' };
+  // The key cap bounds how many keys are kept, this how long each is: real keys are symbols of at most ~25 characters.
+  if (key.length > MAX_KEY_LENGTH) return { ok: false, reason: `item key longer than ${MAX_KEY_LENGTH} characters` };
   const spec = SPECS[service];
   const previous = isSnapshot(item) ? undefined : state.get(key);
   const row: Row = previous === undefined ? baseRow(spec.table, key) : previous.slice();

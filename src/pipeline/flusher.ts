@@ -13,7 +13,8 @@ import { storableJson, storableText } from '../store/storable.js';
 import { jsonExcerpt } from '../decode/json-text.js';
 import { isSaneInstant } from '../decode/values.js';
 import type { Logger } from '../log/logger.js';
-import { errorText, LINE_REJECT_TABLE, type DecoderState, type RejectRecord } from './line-decoder.js';
+import { errorText } from '../errors.js';
+import { LINE_REJECT_TABLE, type DecoderState, type RejectRecord } from './line-decoder.js';
 import type { LevelOneSnapshot } from '../decode/stream-decoder.js';
 import { SNAPSHOT_WRITERS, writeSnapshots } from '../store/snapshots/registry.js';
 

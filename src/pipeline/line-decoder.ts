@@ -1,6 +1,7 @@
 // One recording line → what it adds to the database: table rows, quarantined items, session events. The same code
 // runs for a live frame (just journaled) and for a replayed line, which is what makes replay equal live.
 import { jsonExcerpt, textExcerpt } from '../decode/json-text.js';
+import { errorText } from '../errors.js';
 import { FRAME_REJECT_TABLE, StreamDecoder, type LevelOneSnapshot, type UnknownKind } from '../decode/stream-decoder.js';
 import type { Row, TableName } from '../decode/tables.js';
 import { decodeRestBody } from '../decode/rest/router.js';
@@ -44,14 +45,6 @@ export function lineExcerpt(line: DataLine): string {
     case 'event': return jsonExcerpt({ event: line.event, detail: line.detail });
     default: return jsonExcerpt(line);
   }
-}
-
-/** An error as one line of text: its SQLSTATE or code and message, never its stack. */
-export function errorText(error: unknown): string {
-  const e = error as { code?: unknown; message?: unknown } | null;
-  const message = typeof e?.message === 'string' ? e.message : String(error);
-  const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
-  return `${code}${message}`.slice(0, 500);
 }
 
 /** Distinct unknowns noted as events: a peer inventing names gets the counter only past this. */

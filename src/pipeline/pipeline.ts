@@ -18,7 +18,8 @@ import { readRecording, type Damage } from '../recording/reader.js';
 import type { RecordingWriter } from '../recording/writer.js';
 import { Buffers, type Batch, type BufferLimits } from './buffers.js';
 import { Flusher, readCheckpoint, type Checkpoint, type FlushResult } from './flusher.js';
-import { errorText, LineDecoder, type LineSink } from './line-decoder.js';
+import { errorText } from '../errors.js';
+import { LineDecoder, type LineSink } from './line-decoder.js';
 import { Tail } from './tail.js';
 import { BacklogClock } from './backlog-clock.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLevelOne, levelOneTable, MAX_LEVEL_ONE_KEYS, type LevelOneService, type LevelOneState } from '../../src/decode/level-one.js';
+import { decodeLevelOne, levelOneTable, MAX_KEY_LENGTH, MAX_LEVEL_ONE_KEYS, type LevelOneService, type LevelOneState } from '../../src/decode/level-one.js';
 import { namedRow, TABLES, type NamedRow } from '../../src/decode/tables.js';
 import { contentOf, sampleLine } from '../support/samples.js';
 
@@ -231,5 +231,16 @@ describe('the level-one key cap', () => {
     expect(kept.ok && kept.untracked).toBeFalsy();
     if (!kept.ok) throw new Error('decoded');
     expect(namedRow('equity_quotes', kept.row)).toMatchObject({ symbol: 'K7', bid_price: 7, ask_price: 9 });
+  });
+});
+
+describe('level-one keys', () => {
+  it('rejects a key longer than any real symbol, and keeps no state for it', () => {
+    const state: LevelOneState = new Map();
+    const key = 'K'.repeat(MAX_KEY_LENGTH + 1);
+    expect(decodeLevelOne('LEVELONE_EQUITIES', { key, 1: 1 }, state, RECEIVED_AT))
+      .toEqual({ ok: false, reason: `item key longer than ${MAX_KEY_LENGTH} characters` });
+    expect(state.size).toBe(0);
+    expect(decodeLevelOne('LEVELONE_OPTIONS', { key: 'GOOGL 251212C00315000', 2: 1 }, state, RECEIVED_AT).ok).toBe(true);
   });
 });

@@ -89,6 +89,14 @@ describe('decodeMarketHours', () => {
     expect((row!.session_hours as Record<string, unknown[]>).regularMarket).toHaveLength(2);
   });
 
+  it('reads a session of 200,000 spans from the wire without overflowing the stack', () => {
+    const span = { start: '2024-12-24T09:30:00-05:00', end: '2024-12-24T11:00:00-05:00' };
+    const body = { equity: { EQ: { date: '2024-12-24', marketType: 'EQUITY', product: 'EQ', isOpen: true, sessionHours: {
+      regularMarket: Array.from({ length: 200_000 }, () => span),
+    } } } };
+    expect(rows(body)[0]).toMatchObject({ regular_market_start: t('2024-12-24T14:30:00Z'), regular_market_end: t('2024-12-24T16:00:00Z') });
+  });
+
   it('quarantines a product it cannot read, and keeps the others of the body', () => {
     const good = (OPEN_DAY as Record<string, Record<string, unknown>>).equity!;
     const cases: [unknown, string][] = [

@@ -62,8 +62,15 @@ function productRow(market: string, key: string, product: unknown): Outcome {
   };
   for (const [name, column] of SESSIONS) {
     const spans = sessions.spans?.[name] ?? [];
-    row[`${column}_start`] = spans.length === 0 ? null : Math.min(...spans.map((s) => Date.parse(s.start)));
-    row[`${column}_end`] = spans.length === 0 ? null : Math.max(...spans.map((s) => Date.parse(s.end)));
+    // A loop, not Math.min(...spans): a spread of a list from the wire overflows the stack past ~100k elements.
+    let start = Number.POSITIVE_INFINITY;
+    let end = Number.NEGATIVE_INFINITY;
+    for (const span of spans) {
+      start = Math.min(start, Date.parse(span.start));
+      end = Math.max(end, Date.parse(span.end));
+    }
+    row[`${column}_start`] = spans.length === 0 ? null : start;
+    row[`${column}_end`] = spans.length === 0 ? null : end;
   }
   return { ok: true, row };
 }
