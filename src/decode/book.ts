@@ -6,7 +6,7 @@
 import { BOOK, BOOK_LEVEL, BOOK_VENUE } from '../schwab/fields.js';
 import { isObject, NO_UNKNOWN_FIELDS, type ItemOutcome } from './item.js';
 import { rowFrom, type CellValue, type JsonValue } from './tables.js';
-import { convertValue, SENTINEL, type Converted } from './values.js';
+import { cellValue } from './values.js';
 
 export type BookService = 'NYSE_BOOK' | 'NASDAQ_BOOK' | 'OPTIONS_BOOK';
 
@@ -35,7 +35,7 @@ export function decodeBook(service: BookService, item: Record<string, unknown>, 
   if (typeof asks === 'string') return { ok: false, reason: asks };
   for (const name of Object.keys(item)) if (!KNOWN_FIELDS.has(name)) unknown.add(name);
   const row = rowFrom('book_snapshots', {
-    received_at: receivedAt, service, symbol, book_time: value(convertValue('millis', item[BOOK.bookTime] ?? null, 'timestamptz')),
+    received_at: receivedAt, service, symbol, book_time: cellValue('millis', item[BOOK.bookTime], 'timestamptz'),
     bid_prices: bids.prices, bid_sizes: bids.sizes, bid_venue_counts: bids.counts, bid_venues: bids.venues,
     ask_prices: asks.prices, ask_sizes: asks.sizes, ask_venue_counts: asks.counts, ask_venues: asks.venues,
   });
@@ -57,9 +57,9 @@ function side(raw: unknown, name: string, field: number, unknown: Set<string>): 
   for (let i = 0; i < raw.length; i++) {
     const level: unknown = raw[i];
     if (!isObject(level)) return `${name} level ${i + 1} (field ${field}) is not an object`;
-    prices.push(value(convertValue('double', level[BOOK_LEVEL.price] ?? null, 'float8')));
-    sizes.push(value(convertValue('int', level[BOOK_LEVEL.size] ?? null, 'int8')));
-    counts.push(value(convertValue('int', level[BOOK_LEVEL.venueCount] ?? null, 'int4')));
+    prices.push(cellValue('double', level[BOOK_LEVEL.price], 'float8'));
+    sizes.push(cellValue('int', level[BOOK_LEVEL.size], 'int8'));
+    counts.push(cellValue('int', level[BOOK_LEVEL.venueCount], 'int4'));
     venues.push(levelVenues(level[BOOK_LEVEL.venues], field, unknown));
     for (const key of Object.keys(level)) if (!LEVEL_FIELDS.has(key)) unknown.add(`${field}.${key}`);
   }
@@ -73,14 +73,11 @@ function levelVenues(raw: unknown, field: number, unknown: Set<string>): JsonVal
     if (!isObject(venue)) return null;
     for (const key of Object.keys(venue)) if (!VENUE_FIELDS.has(key)) unknown.add(`${field}.${BOOK_LEVEL.venues}.${key}`);
     return {
-      venue: value(convertValue('text', venue[BOOK_VENUE.id] ?? null, 'text')),
-      size: value(convertValue('int', venue[BOOK_VENUE.size] ?? null, 'int8')),
-      time_et_ms: value(convertValue('int', venue[BOOK_VENUE.time] ?? null, 'int8')),
+      venue: cellValue('text', venue[BOOK_VENUE.id], 'text'),
+      size: cellValue('int', venue[BOOK_VENUE.size], 'int8'),
+      time_et_ms: cellValue('int', venue[BOOK_VENUE.time], 'int8'),
     };
   });
 }
 
 /** A converted value, with what cannot be stored as NULL. */
-function value(converted: Converted): CellValue {
-  return converted === SENTINEL ? null : converted;
-}

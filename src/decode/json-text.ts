@@ -22,8 +22,8 @@ export function jsonText(value: unknown): string {
 }
 
 /**
- * At most `maxChars` characters of the JSON text of `value`, marked when cut. Walks only as far as it writes, so a
- * huge or deeply nested value costs no more than the excerpt.
+ * At most `maxChars` characters of the JSON text of `value`, marked when cut. The native serialiser first (fast for
+ * what decoders reject: items and bodies of a few MB at most); past its stack, an iterative walk that stops at the bound.
  */
 export function jsonExcerpt(value: unknown, maxChars = EXCERPT_MAX_CHARS): string {
   let text: string;

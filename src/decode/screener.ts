@@ -4,9 +4,9 @@
 // level-one percent fields (docs/protocol.md); it is stored as sent and the column comment says so.
 import { SCREENER, SCREENER_ITEM } from '../schwab/fields.js';
 import { isObject, NO_UNKNOWN_FIELDS, type ItemRowsOutcome } from './item.js';
-import { rowFrom, type CellValue, type ColumnType, type NamedRow, type Row } from './tables.js';
+import { rowFrom, type NamedRow, type Row } from './tables.js';
 import type { FieldKind } from '../schwab/fields.js';
-import { convertValue, SENTINEL } from './values.js';
+import { cellValue } from './values.js';
 
 export type ScreenerService = 'SCREENER_EQUITY' | 'SCREENER_OPTION';
 
@@ -38,9 +38,9 @@ export function decodeScreener(service: ScreenerService, item: Record<string, un
   for (const name of Object.keys(item)) if (!KNOWN_FIELDS.has(name)) unknown.add(name);
   const common = {
     received_at: receivedAt, source: 'stream', service, screener_key: key,
-    sort_field: value('text', item[SCREENER.sortField], 'text'),
-    frequency: value('int', item[SCREENER.frequency], 'int4'),
-    snapshot_time: value('millis', item[SCREENER.timestamp], 'timestamptz'),
+    sort_field: cellValue('text', item[SCREENER.sortField], 'text'),
+    frequency: cellValue('int', item[SCREENER.frequency], 'int4'),
+    snapshot_time: cellValue('millis', item[SCREENER.timestamp], 'timestamptz'),
   };
   const rows: Row[] = [];
   for (let i = 0; i < entries.length; i++) {
@@ -49,7 +49,7 @@ export function decodeScreener(service: ScreenerService, item: Record<string, un
     const symbol = entry.symbol;
     if (typeof symbol !== 'string' || symbol === '') return { ok: false, reason: `screener ${key} entry ${i + 1} has no symbol` };
     const row: NamedRow = { ...common, rank: i + 1, symbol };
-    for (const [column, field, kind, type] of ENTRY_COLUMNS) row[column] = value(kind, entry[field], type);
+    for (const [column, field, kind, type] of ENTRY_COLUMNS) row[column] = cellValue(kind, entry[field], type);
     for (const name of Object.keys(entry)) if (!ENTRY_FIELDS.has(name)) unknown.add(`${SCREENER.items}.${name}`);
     rows.push(rowFrom('screener_items', row));
   }
@@ -57,7 +57,3 @@ export function decodeScreener(service: ScreenerService, item: Record<string, un
 }
 
 /** A wire value as its column holds it: absent, a sentinel or a value the column cannot hold is NULL. */
-function value(kind: FieldKind, raw: unknown, type: ColumnType): CellValue {
-  const converted = convertValue(kind, raw ?? null, type);
-  return converted === SENTINEL ? null : converted;
-}

@@ -39,6 +39,12 @@ export function convertValue(kind: FieldKind, raw: unknown, type: ColumnType): C
   }
 }
 
+/** convertValue for a column without a sentinel list: an unusable or missing value is plain NULL. */
+export function cellValue(kind: FieldKind, raw: unknown, type: ColumnType): CellValue {
+  const converted = convertValue(kind, raw ?? null, type);
+  return converted === SENTINEL ? null : converted;
+}
+
 function toDouble(raw: unknown): Converted {
   // -999 is Schwab's "not computed" for greeks and other doubles; strings ("NaN") mean the same.
   if (typeof raw !== 'number' || !Number.isFinite(raw) || raw === -999) return SENTINEL;

@@ -38,8 +38,8 @@ export function evaluateReadiness(inputs: ReadinessInputs): Readiness {
     else if (!subscribed) reasons.push(`stream not subscribed: ${stream.missingServices.join(', ')}`);
   }
   if (!database.writable) reasons.push(`database not writable${database.error ? `: ${database.error}` : ''}`);
+  // Commits stuck past the bound need no reason of their own: the backlog is at least as old (checked below).
   if (commits.failingSince !== null) reasons.push(`flush failing since ${new Date(commits.failingSince).toISOString()}: ${commits.failure ?? 'unknown'}`);
-  else if (commits.stuckSeconds > backlog.bound) reasons.push(`commits stuck for ${Math.round(commits.stuckSeconds)} s`);
   if (backlog.seconds > backlog.bound) reasons.push(`backlog ${Math.round(backlog.seconds)} s over the ${backlog.bound} s bound (${backlog.lines} lines)`);
   const ready = reasons.length === 0;
   if (!schedule.open) reasons.push(`idle by schedule: ${schedule.why}${schedule.next ? ` until ${schedule.next}` : ''}`);

@@ -9,9 +9,8 @@
 // there; the streamer's, from the same Schwab screener service, is a fraction as the column says).
 import { jsonExcerpt } from '../json-text.js';
 import { isObject } from '../item.js';
-import { rowFrom, type CellValue, type ColumnType, type NamedRow } from '../tables.js';
-import type { FieldKind } from '../../schwab/fields.js';
-import { convertValue, SENTINEL } from '../values.js';
+import { rowFrom, type NamedRow } from '../tables.js';
+import { cellValue } from '../values.js';
 import { emptyResult, type RestDecodeResult, type RestDecoder } from './types.js';
 import { ENTRY_COLUMNS } from '../screener.js';
 
@@ -45,7 +44,7 @@ export const decodeMovers: RestDecoder = (body, context) => {
       return rejectBody(result, `movers ${key} entry ${i + 1} has no symbol`, body);
     }
     const row: NamedRow = { ...common, rank: i + 1, symbol };
-    for (const [column, field, kind, type] of ENTRY_COLUMNS) row[column] = value(kind, entry[field], type);
+    for (const [column, field, kind, type] of ENTRY_COLUMNS) row[column] = cellValue(kind, entry[field], type);
     rows.push({ table: TABLE, row: rowFrom(TABLE, row) } as const);
   }
   result.rows.push(...rows);
@@ -74,10 +73,6 @@ function decoded(segment: string): string | null {
 }
 
 /** A wire value as its column holds it: absent, a sentinel or a value the column cannot hold is NULL. */
-function value(kind: FieldKind, raw: unknown, type: ColumnType): CellValue {
-  const converted = convertValue(kind, raw ?? null, type);
-  return converted === SENTINEL ? null : converted;
-}
 
 function rejectBody(result: RestDecodeResult, reason: string, body: unknown): RestDecodeResult {
   result.rejects.push({ table: TABLE, reason, raw: jsonExcerpt(body) });
