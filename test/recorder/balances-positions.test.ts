@@ -5,7 +5,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/connect.js';
@@ -14,6 +13,7 @@ import { startRecorder } from '../../src/recorder/recorder.js';
 import { replayInto } from '../support/contents.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { recorderConfig } from '../support/recorder-config.js';
+import { until } from '../support/until.js';
 
 const BALANCES = `SELECT seq, snapshot_time, account_hash, account_display, account_type, liquidation_value, equity, buying_power,
                          cash_balance, initial_balances, projected_balances FROM account_balances ORDER BY seq, account_hash`;
@@ -46,11 +46,19 @@ describe('balances and positions recorded from the simulator', () => {
     const logger = createLogger({ level: 'silent' });
     const pool = createPool(db.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);
-    await sleep(6000);
-    await recorder.stop();
-    await pool.end();
+    try {
+      // Until both accounts have a snapshot at start and one after a fill: a loaded machine takes longer than 6 s.
+      await until(async () => {
+        const { rows } = await db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT account_type FROM account_balances GROUP BY 1 HAVING count(*) >= 2) t`);
+        return rows[0]!.n >= 2;
+      }, 40_000, 'two balance snapshots of each account');
+    } finally {
+      await recorder.stop();
+      await pool.end();
+    }
     recording = recorder.writer.folder;
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await db?.drop();
     await reference?.drop();

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/connect.js';
@@ -59,9 +58,8 @@ describe('REST snapshots recorded from the simulator', () => {
     const pool = createPool(db.url, config, logger);
     const recorder = await startRecorder(config, pool, logger);
     try {
-      // At least 7 s, and until what the tests read has happened: three chain snapshots, an order polled WORKING
-      // and again FILLED, a trade (a loaded machine's REST rate limiter can take longer than 7 s to get there).
-      await sleep(7000);
+      // Until what the tests read has happened: three chain snapshots, an order polled WORKING and again FILLED,
+      // a trade (a loaded machine can take much longer than the 7 s this once slept).
       await until(async () => {
         const { rows: [r] } = await db.pool.query(`SELECT
           (SELECT count(DISTINCT snapshot_datetime)::int FROM options_chains) AS snapshots,
